@@ -1,0 +1,168 @@
+"""A case folder: everything one assessment reads, loaded and checked together.
+
+    case.yaml        unit, scheme, period, as-of date, official results
+    units.yaml       unit id → Vietnamese name
+    documents.csv    the document register
+    datasets/*.csv   tasks, procedures, dossiers, staff evaluations, indicators
+    inputs.yaml      values from outside the evidence (survey results, appraisers' scores)
+    expected.yaml    what the engine must conclude (read by tests, not by the engine)
+
+Problems from every file are gathered before anything is raised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+from pydantic import ValidationError
+
+from evidence.case_file import CaseFile
+from evidence.datasets import read_dataset
+from evidence.paths import PathEscapeError, inside
+from evidence.problems import InputError, Problem
+from evidence.register import Document, read_register
+from evidence.yaml_lines import load_yaml, validation_problems
+
+CASE_FILE = "case.yaml"
+UNITS_FILE = "units.yaml"
+
+
+@dataclass(frozen=True)
+class InputValue:
+    value: Decimal
+    source: str
+    note: str | None
+    line: int | None
+
+
+@dataclass
+class Evidence:
+    folder: Path
+    case: CaseFile
+    units: dict[str, str]
+    documents: list[Document]
+    datasets: dict[str, pd.DataFrame]
+    inputs: dict[tuple[str, str], InputValue]
+    hashes: dict[str, str] = field(default_factory=dict)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _load_units(path: Path) -> dict[str, str]:
+    data, index = load_yaml(path)
+    if not isinstance(data, dict) or not data:
+        raise InputError(Problem.of("E009", file=path, line=1, detail="cần danh sách  mã-đơn-vị: Tên đơn vị"))
+    problems = [Problem.of("E009", file=path, line=index.line([k]), detail=f"đơn vị {k!r} cần tên là chữ")
+                for k, v in data.items() if not isinstance(k, str) or not isinstance(v, str) or not v.strip()]
+    if problems:
+        raise InputError(problems)
+    return {k: v.strip() for k, v in data.items()}
+
+
+def _load_inputs(path: Path) -> dict[tuple[str, str], InputValue]:
+    """inputs.yaml: {criterion: {requirement: {value, source, note?}}}."""
+    data, index = load_yaml(path)
+    out: dict[tuple[str, str], InputValue] = {}
+    problems: list[Problem] = []
+    for crit, reqs in (data or {}).items():
+        if not isinstance(reqs, dict):
+            problems.append(Problem.of("E014", file=path, line=index.line([crit]), key=str(crit),
+                                       detail="cần bảng  mã-yêu-cầu: {value, source}"))
+            continue
+        for req, entry in reqs.items():
+            key = f"{crit}/{req}"
+            line = index.line([crit, req])
+            if not isinstance(entry, dict) or set(entry) - {"value", "source", "note"}:
+                problems.append(Problem.of("E014", file=path, line=line, key=key,
+                                           detail="chỉ dùng các khóa value, source, note"))
+                continue
+            try:
+                value = Decimal(str(entry.get("value")))
+                if not value.is_finite() or value < 0:
+                    raise InvalidOperation
+            except InvalidOperation:
+                problems.append(Problem.of("E014", file=path, line=line, key=key,
+                                           detail=f"value {entry.get('value')!r} phải là số không âm"))
+                continue
+            if not str(entry.get("source") or "").strip():
+                problems.append(Problem.of("E014", file=path, line=line, key=key,
+                                           detail="thiếu source: giá trị nhập ngoài phải nêu nguồn"))
+                continue
+            out[(str(crit), str(req))] = InputValue(value, str(entry["source"]).strip(), entry.get("note"),
+                                                    line)
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def load_case(folder: Path) -> Evidence:
+    folder = folder.resolve()
+    case_path = folder / CASE_FILE
+    if not case_path.is_file():
+        raise InputError(Problem.of("E001", file=case_path, path=case_path))
+    data, index = load_yaml(case_path)
+    try:
+        case = CaseFile.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(validation_problems(exc, case_path, index, data, CaseFile)) from None
+
+    problems: list[Problem] = []
+    hashes = {CASE_FILE: _sha256(case_path)}
+
+    def named(relative: str, key: str) -> Path | None:
+        try:
+            return inside(folder, relative)
+        except PathEscapeError:
+            problems.append(Problem.of("E005", file=case_path, line=index.line([key]), path=relative))
+            return None
+
+    units: dict[str, str] = {}
+    try:
+        units = _load_units(folder / UNITS_FILE)
+        hashes[UNITS_FILE] = _sha256(folder / UNITS_FILE)
+    except InputError as exc:
+        problems.extend(exc.problems)
+
+    documents: list[Document] = []
+    register = named(case.documents, "documents")
+    if register is not None:
+        try:
+            documents = read_register(register, case_folder=folder, units=units)
+            hashes[case.documents] = _sha256(register)
+        except InputError as exc:
+            problems.extend(exc.problems)
+
+    datasets: dict[str, pd.DataFrame] = {}
+    for name, relative in case.datasets.items():
+        path = named(relative, "datasets")
+        if path is None:
+            continue
+        try:
+            datasets[name] = read_dataset(name, path, units=units)
+            hashes[relative] = _sha256(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+
+    inputs: dict[tuple[str, str], InputValue] = {}
+    if case.inputs:
+        path = named(case.inputs, "inputs")
+        if path is not None:
+            try:
+                inputs = _load_inputs(path)
+                hashes[case.inputs] = _sha256(path)
+            except InputError as exc:
+                problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    for doc in documents:
+        if doc.file:
+            target = inside(folder, doc.file)
+            if target.is_file():
+                hashes[doc.file] = _sha256(target)
+    return Evidence(folder, case, units, documents, datasets, inputs, hashes)

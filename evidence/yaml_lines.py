@@ -1,0 +1,130 @@
+"""Safe YAML loading that remembers where each value came from.
+
+Rule authors must be told the line of a mistake, but `yaml.safe_load` forgets
+positions. We compose the node tree with PyYAML's SafeLoader (the loader behind
+`safe_load`: no tags that build Python objects), construct the data from it, and
+keep a map from each value's path (keys and list indexes) to its line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from evidence.problems import InputError, Problem, did_you_mean
+
+PathKey = tuple[str | int, ...]
+
+
+class LineIndex:
+    def __init__(self, lines: dict[PathKey, int]):
+        self._lines = lines
+
+    def line(self, path: Sequence[str | int]) -> int | None:
+        """Line of the deepest known prefix of `path` (1-based)."""
+        key = tuple(path)
+        while key:
+            if key in self._lines:
+                return self._lines[key]
+            key = key[:-1]
+        return self._lines.get((), None)
+
+
+def _index(node: yaml.Node, path: PathKey, out: dict[PathKey, int]) -> None:
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            out[(*path, key)] = key_node.start_mark.line + 1
+            _index(value_node, (*path, key), out)
+            out[(*path, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index(item, (*path, i), out)
+
+
+def load_yaml(path: Path) -> tuple[Any, LineIndex]:
+    """Load one YAML document safely; a syntax error becomes an R001 problem with its line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(Problem.of("E001", file=path, path=path)) from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise InputError(Problem.of("E013", file=path, detail=str(exc))) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        detail = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        raise InputError(Problem.of("R001", file=path, line=mark.line + 1 if mark else None,
+                                    detail=detail)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(Problem.of("R001", file=path, detail=str(exc))) from None
+    finally:
+        loader.dispose()
+    lines: dict[PathKey, int] = {}
+    if node is not None:
+        _index(node, (), lines)
+    return data, LineIndex(lines)
+
+
+def _field_names(model: type[BaseModel], seen: set[type] | None = None) -> set[str]:
+    """Every field name of a model and of the models nested in it (for "did you mean")."""
+    import typing
+
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    names = set(model.model_fields)
+    for info in model.model_fields.values():
+        stack = [info.annotation]
+        while stack:
+            tp = stack.pop()
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                names |= _field_names(tp, seen)
+            stack.extend(typing.get_args(tp))
+    return names
+
+
+def _locate(loc: tuple[Any, ...], index: LineIndex, data: Any) -> tuple[int | None, str | None]:
+    """Line of a pydantic error location, and the criterion id it falls in (if any)."""
+    path: list[str | int] = []
+    node = data
+    criterion: str | None = None
+    for seg in loc:
+        if isinstance(node, dict) and seg in node:
+            node = node[seg]
+            path.append(seg)
+        elif isinstance(node, list) and isinstance(seg, int) and seg < len(node):
+            node = node[seg]
+            path.append(seg)
+            if len(path) >= 2 and path[-2] == "criteria" and isinstance(node, dict) and "id" in node:
+                criterion = str(node["id"])
+        # segments pydantic adds itself (union tags such as 'document') are skipped
+    return index.line(path), criterion
+
+
+def validation_problems(exc: ValidationError, file: Path, index: LineIndex, data: Any,
+                        model: type[BaseModel]) -> list[Problem]:
+    """Pydantic errors as Problems with file, line and criterion; unknown keys get R003."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        line, criterion = _locate(loc, index, data)
+        if err["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            problems.append(Problem.of("R003", file=file, line=line, criterion=criterion, key=key,
+                                       hint=did_you_mean(key, sorted(_field_names(model)))))
+            continue
+        where = ".".join(str(x) for x in loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        problems.append(Problem.of("R002", file=file, line=line, criterion=criterion,
+                                   detail=f"{where}: {msg}" if where else msg))
+    return problems
