@@ -1,0 +1,185 @@
+"""Checks on a scheme that its types alone cannot express.
+
+Each check returns Problems with file, line and criterion, so `cchc rules check`
+and the loader report the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from engine.scheme import (
+    Criterion,
+    DeadlineRequirement,
+    InputRequirement,
+    RateRequirement,
+    Scheme,
+    Score,
+)
+from evidence.problems import Problem, did_you_mean
+
+if TYPE_CHECKING:
+    from engine.scheme_loader import Locator
+
+HUNDRED = Decimal(100)
+
+
+def check_scheme(scheme: Scheme, loc: Locator, *, units: set[str] | None = None) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _check_bands(scheme, loc)
+    problems += _check_duplicates(scheme, loc)
+    total = sum((c.max for c in scheme.criteria()), Decimal(0))
+    if total != scheme.total_max:
+        file, line = loc.scheme("total_max")
+        problems.append(Problem.of("R008", file=file, line=line,
+                                   detail=f"các tiêu chí cộng lại {total}, total_max là {scheme.total_max}"))
+    for crit in scheme.criteria():
+        problems += _check_criterion(crit, loc, units)
+    return problems
+
+
+def _check_bands(scheme: Scheme, loc: Locator) -> list[Problem]:
+    """Bands must tile [0, 100] exactly: sorted by min, each `below` is the next band's `min`."""
+    file, line = loc.scheme("classification")
+    bands = sorted(scheme.classification.bands, key=lambda b: b.min if b.min is not None else Decimal(-1))
+    issues: list[str] = []
+    if not bands:
+        issues.append("không có mức nào")
+    else:
+        if bands[0].min not in (None, Decimal(0)):
+            issues.append(f"không có mức nào cho chỉ số dưới {bands[0].min}")
+        if bands[-1].below is not None:
+            issues.append(f"không có mức nào cho chỉ số từ {bands[-1].below} trở lên")
+        for low, high in pairwise(bands):
+            if low.below is None or high.min is None:
+                issues.append(f"{low.label!r} và {high.label!r} chồng lấn")
+            elif low.below < high.min:
+                issues.append(f"khoảng trống [{low.below}, {high.min}) giữa {low.label!r} và {high.label!r}")
+            elif low.below > high.min:
+                issues.append(f"{low.label!r} và {high.label!r} chồng lấn trên [{high.min}, {low.below})")
+        for b in bands:
+            if b.min is not None and b.below is not None and b.min >= b.below:
+                issues.append(f"{b.label!r}: min {b.min} không nhỏ hơn below {b.below}")
+    return [Problem.of("R006", file=file, line=line, detail=i) for i in issues]
+
+
+def _check_duplicates(scheme: Scheme, loc: Locator) -> list[Problem]:
+    problems = []
+    seen: dict[str, str] = {}
+    for field in scheme.fields:
+        if field.id in seen:
+            file, line = loc.scheme()
+            problems.append(Problem.of("R004", file=file, line=line, id=field.id, other=seen[field.id]))
+        seen[field.id] = f"lĩnh vực {field.id}"
+    crit_seen: dict[str, str] = {}
+    for crit in scheme.criteria():
+        file, line = loc.criterion(crit.id, "id")
+        if crit.id in crit_seen:
+            problems.append(Problem.of("R004", file=file, line=line, criterion=crit.id, id=crit.id,
+                                       other=crit_seen[crit.id]))
+        crit_seen[crit.id] = f"{file}:{line}"
+        for req_id, n in Counter(r.id for r in crit.requires).items():
+            if n > 1:
+                problems.append(Problem.of("R004", file=file, line=loc.criterion(crit.id, "requires")[1],
+                                           criterion=crit.id, id=req_id, other=f"tiêu chí {crit.id}"))
+        part_ids = [p.id for p in _walk(crit.score) if p.id]
+        for part_id, n in Counter(part_ids).items():
+            if n > 1:
+                problems.append(Problem.of("R004", file=file, line=loc.criterion(crit.id, "score")[1],
+                                           criterion=crit.id, id=part_id, other=f"tiêu chí {crit.id}"))
+    return problems
+
+
+def _walk(score: Score) -> Iterator[Score]:
+    yield score
+    for part in score.parts:
+        yield from _walk(part)
+
+
+def _check_criterion(crit: Criterion, loc: Locator, units: set[str] | None) -> list[Problem]:
+    problems: list[Problem] = []
+    file, _ = loc.criterion(crit.id)
+
+    def at(*path: str | int) -> int | None:
+        return loc.criterion(crit.id, *path)[1]
+
+    def add(code: str, *path: str | int, **fields: object) -> None:
+        problems.append(Problem.of(code, file=file, line=at(*path), criterion=crit.id, **fields))
+
+    if units is not None:
+        for unit in crit.owners:
+            if unit not in units:
+                add("R005", "owners", unit=unit, hint=did_you_mean(unit, sorted(units)))
+        for i, req in enumerate(crit.requires):
+            for unit in req.owner:
+                if unit not in units:
+                    add("R005", "requires", i, "owner", unit=unit, hint=did_you_mean(unit, sorted(units)))
+
+    for i, req in enumerate(crit.requires):
+        if isinstance(req, DeadlineRequirement | RateRequirement) and not Decimal(0) <= req.threshold <= 1:
+            add("R007", "requires", i, "threshold", value=req.threshold)
+
+    known = {r.id: r for r in crit.requires}
+    used: set[str] = set()
+    if crit.score.max is not None and crit.score.max != crit.max:
+        add("R008", "score", "max", detail=f"score.max {crit.score.max} khác max {crit.max}")
+    for score in _walk(crit.score):
+        used.update(score.requires)
+        used.update(score.shows)
+        for rid in [*score.requires, *score.shows]:
+            if rid not in known:
+                add("R010", "score", id=rid, hint=did_you_mean(rid, sorted(known)))
+        problems += [Problem.of("R013", file=file, line=at("score"), criterion=crit.id,
+                                method=score.method, detail=d) for d in _method_needs(score, known)]
+        cap = crit.max if score is crit.score else score.max
+        for band in score.bands:
+            if not Decimal(0) <= band.min <= 1:
+                add("R007", "score", value=band.min)
+            if cap is not None and not Decimal(0) <= band.points <= cap:
+                add("R014", "score", detail=f"mức {band.min} cho {band.points} điểm, ngoài [0, {cap}]")
+        if score.method == "sum":
+            part_total = sum((p.max or Decimal(0) for p in score.parts), Decimal(0))
+            if cap is not None and part_total != cap:
+                add("R008", "score", detail=f"{score.id or crit.id}: các phần cộng lại {part_total}, "
+                                            f"tối đa là {cap}")
+    for i, req in enumerate(crit.requires):
+        if req.id not in used:
+            add("R009", "requires", i, id=req.id)
+    if not crit.source.verified:
+        problems.append(Problem.of("W001", file=file, line=at("source"), criterion=crit.id, points=crit.max))
+    return problems
+
+
+def _method_needs(score: Score, known: dict[str, object]) -> list[str]:
+    needs: list[str] = []
+    reqs = [known[r] for r in score.requires if r in known]
+    if score.method == "sum":
+        if not score.parts:
+            needs.append("parts (các tiêu chí thành phần)")
+        needs += [f"max cho phần {p.id or p.label or '?'}" for p in score.parts if p.max is None]
+        if score.requires:
+            needs.append("không dùng requires ở phần sum (đặt vào từng phần)")
+        return needs
+    if score.parts:
+        needs.append("parts chỉ dùng với method: sum")
+    if not score.requires:
+        needs.append("requires (ít nhất một yêu cầu)")
+    if score.method == "bands" and (not score.bands or len(score.requires) != 1):
+        needs.append("bands và đúng một yêu cầu")
+    if score.method == "per_item" and score.per_item is None:
+        needs.append("per_item (điểm cho mỗi mục đạt)")
+    if score.method == "deduction" and score.per_violation is None:
+        needs.append("per_violation (điểm trừ mỗi vi phạm)")
+    if score.method == "entered" and (
+        len(reqs) != 1 or not isinstance(reqs[0], InputRequirement) or reqs[0].unit != "points"
+    ):
+        needs.append("đúng một yêu cầu type: input, unit: points")
+    if score.method != "entered" and any(
+        isinstance(r, InputRequirement) and r.unit == "points" for r in reqs
+    ):
+        needs.append("yêu cầu input unit: points chỉ dùng với method: entered")
+    return needs
