@@ -1,0 +1,247 @@
+"""One assessment: a scheme and a case's evidence in, an explained `Assessment` out.
+
+`Assessor` compiles a scheme once (patterns, matcher) so that a monthly run over
+many cases, or a benchmark, does not pay for compilation each time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from importlib.metadata import PackageNotFoundError, version
+
+from engine import dataset_requirements, document_requirements
+from engine.matching import Matcher, make_matcher
+from engine.outcomes import ONE, Item, Outcome
+from engine.results import (
+    Assessment,
+    CriterionResult,
+    FieldResult,
+    MissingItem,
+    OfficialComparison,
+)
+from engine.scheme import (
+    Criterion,
+    DeadlineRequirement,
+    DocumentRequirement,
+    InputRequirement,
+    RateRequirement,
+    Scheme,
+)
+from engine.scoring import breakdown, round_points, score, used_requirements
+from evidence.case import Evidence, InputValue
+from evidence.formatting import day, points
+from evidence.problems import InputError, Problem, did_you_mean
+
+HUNDRED = Decimal(100)
+
+
+def engine_version() -> str:
+    try:
+        return version("cchc")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+source"
+
+
+class Assessor:
+    def __init__(self, scheme: Scheme, *, matcher: Matcher | None = None, prefer: str = "durable"):
+        self.scheme = scheme
+        self.matcher = matcher or make_matcher(document_requirements.compile_patterns(scheme), prefer=prefer)
+
+    def assess(self, evidence: Evidence, *, as_of: date | None = None) -> Assessment:
+        return _assess(self.scheme, self.matcher, evidence, as_of or evidence.case.as_of)
+
+
+def _check_links(scheme: Scheme, evidence: Evidence) -> list[Problem]:
+    """Register rows and inputs must name criteria and requirements that exist; owners must be units."""
+    problems = []
+    crit_ids = [c.id for c in scheme.criteria()]
+    for doc in evidence.documents:
+        if doc.criterion is None and doc.requirement is None:
+            continue
+        crit = scheme.criterion(doc.criterion or "")
+        if crit is None or (doc.requirement is not None and crit.requirement(doc.requirement) is None):
+            known = [r.id for r in crit.requires] if crit else crit_ids
+            seen = doc.requirement if crit else doc.criterion
+            problems.append(Problem.of("E010", file=evidence.case.documents, row=doc.row,
+                                       crit=doc.criterion, req=doc.requirement,
+                                       hint=did_you_mean(seen or "", known)))
+    for (crit_id, req_id), value in evidence.inputs.items():
+        crit = scheme.criterion(crit_id)
+        req = crit.requirement(req_id) if crit else None
+        if not isinstance(req, InputRequirement):
+            problems.append(Problem.of("E014", file=evidence.case.inputs, line=value.line,
+                                       key=f"{crit_id}/{req_id}",
+                                       detail="không có yêu cầu type: input này trong bộ tiêu chí"))
+        elif req.unit == "ratio" and value.value > ONE:
+            problems.append(Problem.of("E014", file=evidence.case.inputs, line=value.line,
+                                       key=f"{crit_id}/{req_id}", detail="tỷ lệ phải trong [0, 1]"))
+    for crit in scheme.criteria():
+        for unit in {*crit.owners, *(u for r in crit.requires for u in r.owner)}:
+            if unit not in evidence.units:
+                problems.append(Problem.of("R005", criterion=crit.id, file="units.yaml", unit=unit,
+                                           hint=did_you_mean(unit, list(evidence.units))))
+    for crit_id in evidence.case.not_applicable:
+        if crit_id not in crit_ids:
+            problems.append(Problem.of("E010", file="case.yaml", crit=crit_id, req=None,
+                                       hint=did_you_mean(crit_id, crit_ids)))
+    return problems
+
+
+def _input_outcome(crit: Criterion, req: InputRequirement, value: InputValue | None) -> Outcome:
+    if value is None:
+        resolved = Outcome(req.id, "met", ONE, good=1, trace=(f"Giả định đã nhập {req.label}",))
+        item = Item(req.id, f"{req.label}: cần giá trị nhập ngoài (inputs.yaml: {crit.id}/{req.id})",
+                    tuple(req.owner), None, "missing", resolved)
+        return Outcome(req.id, "missing", None, trace=(f"Thiếu — {req.label}: chưa có giá trị nhập ngoài",),
+                       items=(item,))
+    shown = points(value.value) if req.unit == "points" else f"{points(value.value * HUNDRED)}%"
+    note = f"; {value.note}" if value.note else ""
+    trace = (f"Nhập ngoài — {req.label}: {shown} (nguồn: {value.source}{note})",)
+    if req.unit == "points":
+        return Outcome(req.id, "entered", None, value=value.value, trace=trace)
+    return Outcome(req.id, "entered", value.value, good=1, trace=trace)
+
+
+def _outcomes(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date,
+              warnings: list[Problem]) -> dict[str, dict[str, Outcome]]:
+    # Documents dated after the as-of date did not exist yet at that date.
+    current, later = [], []
+    for doc in evidence.documents:
+        if doc.placeholder:
+            continue
+        (later if doc.effective_date and doc.effective_date > as_of else current).append(doc)
+    warnings += [Problem.of("W004", file=evidence.case.documents, row=d.row, as_of=day(as_of), what=d.cite())
+                 for d in later]
+    placeholders = [d for d in evidence.documents if d.placeholder]
+    matches = document_requirements.match_documents(matcher, current)
+
+    out: dict[str, dict[str, Outcome]] = {}
+    for crit in scheme.criteria():
+        found: dict[str, Outcome] = {}
+        for req in crit.requires:
+            if isinstance(req, DocumentRequirement):
+                found[req.id] = document_requirements.evaluate(crit, req, matches, current, placeholders, as_of)
+            elif isinstance(req, DeadlineRequirement):
+                frame = evidence.datasets.get(req.dataset)
+                source = evidence.case.datasets.get(req.dataset, req.dataset)
+                found[req.id], problems = dataset_requirements.evaluate_deadlines(req, frame, as_of, source)
+                errors = [p for p in problems if p.severity == "error"]
+                if errors:
+                    raise InputError(errors)
+                warnings += problems
+            elif isinstance(req, RateRequirement):
+                found[req.id] = dataset_requirements.evaluate_rate(req, evidence.datasets.get(req.dataset), as_of)
+            else:
+                found[req.id] = _input_outcome(crit, req, evidence.inputs.get((crit.id, req.id)))
+        out[crit.id] = found
+    return out
+
+
+def _status(crit: Criterion, pts: Decimal, outcomes: Mapping[str, Outcome]) -> str:
+    used = [outcomes[r] for r in sorted(used_requirements(crit.score))]
+    if used and all(o.state == "entered" for o in used):
+        return "entered"
+    if pts == crit.max:
+        return "met"
+    states = {o.state for o in used if not o.met}
+    if states == {"not_due"}:
+        return "not_due"
+    if pts > 0:
+        return "partial"
+    for state in ("failed", "missing", "not_due"):
+        if state in states:
+            return state
+    return "failed"
+
+
+def _evaluate_criterion(crit: Criterion, field_id: str, outcomes: dict[str, Outcome]) -> CriterionResult:
+    cap = crit.max
+    pts = round_points(score(crit.score, cap, outcomes))
+    used = used_requirements(crit.score)
+    def gain(resolved: dict[str, Outcome]) -> Decimal:
+        return round_points(score(crit.score, cap, {**outcomes, **resolved})) - pts
+
+    missing = []
+    for req in crit.requires:
+        outcome = outcomes[req.id]
+        if req.id not in used or not outcome.items:
+            continue
+        req_gain = gain({req.id: outcome.resolve(tuple(range(len(outcome.items))))})
+        for i, item in enumerate(outcome.items):
+            missing.append(MissingItem(crit.id, req.id, item.label, item.owner, item.due, item.state,
+                                       gain({req.id: outcome.resolve((i,))}), req_gain))
+    # What each unit's own items are worth together (items compound, so this is not a sum of gains).
+    stake_by_unit = {}
+    for unit in sorted({u for m in missing for u in m.owner}):
+        resolved = {}
+        for rid, outcome in outcomes.items():
+            mine = tuple(i for i, item in enumerate(outcome.items) if unit in item.owner)
+            if rid in used and mine:
+                resolved[rid] = outcome.resolve(mine)
+        stake_by_unit[unit] = gain(resolved)
+    reachable = round_points(score(crit.score, cap, {k: o.reachable for k, o in outcomes.items()}))
+    trace = [line for req in crit.requires for line in outcomes[req.id].trace]
+    shown_only = [r.id for r in crit.requires if r.id not in used]
+    if shown_only:
+        trace.append("(Các dòng về " + ", ".join(shown_only) + " chỉ để tham khảo, không tính điểm.)")
+    return CriterionResult(
+        id=crit.id, title=crit.title, field=field_id, max=cap, points=pts,
+        status=_status(crit, pts, outcomes), owners=tuple(crit.owners), trace=tuple(trace),
+        missing=tuple(missing), parts=tuple(breakdown(crit.score, cap, outcomes)),
+        verified=crit.verified, assumptions=tuple(crit.assumptions()), reachable=max(reachable, pts),
+        remedy=crit.remedy, stake_by_unit=stake_by_unit,
+    )
+
+
+def _classify(scheme: Scheme, index: Decimal) -> str:
+    for band in scheme.classification.bands:
+        if (band.min is None or index >= band.min) and (band.below is None or index < band.below):
+            return band.label
+    return "?"
+
+
+def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -> Assessment:
+    problems = _check_links(scheme, evidence)
+    if problems:
+        raise InputError(problems)
+    warnings: list[Problem] = []
+    case = evidence.case
+    if case.scheme_version and case.scheme_version != scheme.version:
+        warnings.append(Problem.of("W002", file="case.yaml", case_version=case.scheme_version,
+                                   scheme_version=scheme.version))
+    outcomes = _outcomes(scheme, matcher, evidence, as_of, warnings)
+
+    results: list[CriterionResult] = []
+    for fld in scheme.fields:
+        for crit in fld.criteria:
+            result = _evaluate_criterion(crit, fld.id, outcomes[crit.id])
+            if crit.id in case.not_applicable:
+                result = replace(result, points=Decimal(0), status="not_applicable", applicable=False,
+                                 missing=(), reachable=Decimal(0),
+                                 trace=(f"Không áp dụng: {case.not_applicable[crit.id]}",))
+            results.append(result)
+
+    applicable = [r for r in results if r.applicable]
+    total = sum((r.points for r in applicable), Decimal(0))
+    maximum = sum((r.max for r in applicable), Decimal(0))
+    index = round_points(total / maximum * HUNDRED) if maximum else Decimal(0)
+    fields = tuple(
+        FieldResult(f.id, f.title, sum((r.points for r in applicable if r.field == f.id), Decimal(0)),
+                    sum((r.max for r in applicable if r.field == f.id), Decimal(0)))
+        for f in scheme.fields
+    )
+    last = case.last_official
+    comparison = None if last is None else OfficialComparison(
+        last.year, last.total, last.classification, total - last.total, last.source)
+    return Assessment(
+        case_id=case.id, case_title=case.title, unit_name=case.unit, scheme_id=scheme.id,
+        scheme_title=scheme.title, scheme_version=scheme.version, as_of=as_of, total=total, max=maximum,
+        index_percent=index, classification=_classify(scheme, index),
+        classification_verified=scheme.classification.verified,
+        reachable=sum((r.reachable for r in applicable), Decimal(0)), criteria=tuple(results),
+        fields=fields, last_official=comparison, units=dict(evidence.units), matcher=matcher.name,
+        engine_version=engine_version(), hashes=dict(evidence.hashes), warnings=tuple(warnings),
+    )

@@ -1,0 +1,179 @@
+"""Deadline and rate requirements, computed with pandas over a case's datasets.
+
+Counts are sums of `_n` (rows may stand for several items), so an export with one
+row per dossier and a report that gives only counts are read the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from engine.outcomes import ONE, ZERO, Item, Outcome
+from engine.scheme import DeadlineRequirement, Filter, RateRequirement
+from evidence.datasets import header_of
+from evidence.formatting import day, percent
+from evidence.numbers import RateValue
+from evidence.problems import Problem
+
+STATUS_WORDS = {
+    "dung-han": "hoàn thành đúng hạn",
+    "tre-han": "hoàn thành quá hạn",
+    "qua-han": "chưa hoàn thành, quá hạn",
+    "trong-han": "chưa hoàn thành, trong hạn",
+}
+
+
+def _mask(frame: pd.DataFrame, where: Filter) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    for field, codes in where.items():
+        mask &= frame[field].isin(codes)
+    return mask
+
+
+def deadline_status(frame: pd.DataFrame, as_of: date, source: str) -> tuple[pd.Series, list[Problem]]:
+    """Each item's status at `as_of`: from its dates when they decide it, else as declared."""
+    due = pd.to_datetime(frame["due"])
+    done = pd.to_datetime(frame["done"])
+    cutoff = pd.Timestamp(as_of)
+    derived = pd.Series(
+        np.select(
+            [done.notna() & due.notna() & (done <= due), done.notna() & due.notna(),
+             done.isna() & due.notna() & (due >= cutoff), done.isna() & due.notna()],
+            ["dung-han", "tre-han", "trong-han", "qua-han"],
+            default="",
+        ),
+        index=frame.index,
+    )
+    declared = frame["status"].fillna("")
+    status = derived.where(derived != "", declared)
+    warnings = [
+        Problem.of("W005", file=source, row=int(r), column="Tình trạng", declared=STATUS_WORDS[d],
+                   derived=STATUS_WORDS[v])
+        for r, d, v in zip(frame["_row"], declared, derived, strict=True) if d and v and d != v
+    ]
+    return status, warnings
+
+
+def evaluate_deadlines(req: DeadlineRequirement, frame: pd.DataFrame | None, as_of: date,
+                       source: str) -> tuple[Outcome, list[Problem]]:
+    if frame is None:
+        return _no_data(req.id, req.label, tuple(req.owner), f"bộ dữ liệu {req.dataset}"), []
+    rows = frame[_mask(frame, req.where)]
+    status, warnings = deadline_status(rows, as_of, source)
+    undecided = rows[status == ""]
+    if len(undecided):
+        warnings += [Problem.of("E011", file=source, row=int(r)) for r in undecided["_row"]]
+    n = rows["_n"].groupby(status).sum()
+    on_time, late, overdue, pending = (int(n.get(k, 0)) for k in ("dung-han", "tre-han", "qua-han", "trong-han"))
+    judged = on_time + late + overdue
+
+    def outcome_for(ok: int, total: int, waiting: int, trace: tuple[str, ...]) -> Outcome:
+        if total == 0:
+            state = "not_due" if waiting else "met"
+            return Outcome(req.id, state, None if waiting else ONE, req.threshold, trace=trace)
+        ratio = Decimal(ok) / Decimal(total)
+        state = "met" if ratio >= req.threshold else "failed"
+        return Outcome(req.id, state, ratio, req.threshold, good=ok, bad=total - ok, trace=trace)
+
+    summary = (f"{req.label}: {on_time} đúng hạn, {late} hoàn thành quá hạn, {overdue} quá hạn chưa hoàn "
+               f"thành, {pending} còn trong hạn (không tính) → ")
+    summary += f"{on_time}/{judged} = {percent(Decimal(on_time) / judged)}" if judged else "chưa có mục nào đến hạn"
+    summary += f", ngưỡng {percent(req.threshold)}" if judged else ""
+    base = outcome_for(on_time, judged, pending, (summary,))
+
+    open_rows = rows[status.isin(["tre-han", "qua-han", "trong-han"])]
+    # (count, still pending) per open item: resolving items compounds their counts
+    weights = [(int(n), code == "trong-han") for n, code in zip(open_rows["_n"], status[open_rows.index],
+                                                                  strict=True)]
+
+    def resolver(indexes: tuple[int, ...]) -> Outcome:
+        done = sum(weights[i][0] for i in indexes)
+        waited = sum(weights[i][0] for i in indexes if weights[i][1])
+        return outcome_for(on_time + done, judged + waited, pending - waited,
+                           ("Giả định các mục này hoàn thành đúng hạn",))
+
+    items = []
+    for i, (_, row) in enumerate(open_rows.iterrows()):
+        code = status[row.name]
+        basis = f" ({row['basis']})" if row["basis"] else ""
+        items.append(Item(
+            req.id, f"{row['id']} — {row['title']}{basis}: {STATUS_WORDS[code]}",
+            (row["unit"],) if row["unit"] else tuple(req.owner),
+            row["due"], "not_due" if code == "trong-han" else "failed", resolver((i,)),
+        ))
+    pending_items = tuple(i for i, (_, waiting) in enumerate(weights) if waiting)
+    all_done = resolver(pending_items) if pending_items else None
+    return replace(base, items=tuple(items), if_due_met=all_done, resolver=resolver), warnings
+
+
+def _no_data(rid: str, label: str, owner: tuple[str, ...], what: str, threshold: Decimal = ONE) -> Outcome:
+    trace = (f"Thiếu — {label}: hồ sơ không có {what}",)
+    outcome = Outcome(rid, "missing", None, threshold, trace=trace)
+    resolved = Outcome(rid, "met", ONE if threshold >= ONE else threshold, threshold, good=1,
+                       trace=(f"Giả định đã có {what} đạt ngưỡng",))
+    return replace(outcome, items=(Item(rid, f"{label}: cần {what}", owner, None, "missing", resolved),))
+
+
+def _rate_value(req: RateRequirement, frame: pd.DataFrame) -> tuple[RateValue | None, str, int]:
+    """The rate seen, in words for the trace, and how many denominator items lack the data."""
+    if req.dataset == "indicators":
+        rows = frame[frame["id"] == req.indicator]
+        if rows.empty:
+            return None, f"không có chỉ số {req.indicator!r} trong bộ dữ liệu chỉ số", 0
+        row = rows.iloc[-1]
+        value: RateValue | None = row["rate"]
+        if value is None and row["numerator"] is not None and row["denominator"]:
+            value = RateValue(Decimal(int(row["numerator"])) / Decimal(int(row["denominator"])),
+                              numerator=int(row["numerator"]), denominator=int(row["denominator"]))
+        when = f", trích xuất {day(row['extracted'])}" if row["extracted"] else ""
+        return value, f"{value} (nguồn: {row['source']}{when}; {frame.attrs.get('file', '')} hàng {row['_row']})", 0
+    den = frame[_mask(frame, req.denominator)]
+    unknown = int(den.loc[den[list(req.numerator)].isna().any(axis=1), "_n"].sum())
+    num = int(den.loc[_mask(den, req.numerator), "_n"].sum())
+    total = int(den["_n"].sum())
+    if total == 0:
+        return None, "mẫu số bằng 0", 0
+    return RateValue(Decimal(num) / Decimal(total), numerator=num, denominator=total), "", unknown
+
+
+def evaluate_rate(req: RateRequirement, frame: pd.DataFrame | None, as_of: date) -> Outcome:
+    owner = tuple(req.owner)
+    if frame is None:
+        return _no_data(req.id, req.label, owner, f"bộ dữ liệu {req.dataset}", req.threshold)
+    value, where, unknown = _rate_value(req, frame)
+    goal = f"cần đạt {percent(req.threshold)}"
+    if value is None and where == "mẫu số bằng 0" and req.if_empty == "met":
+        return Outcome(req.id, "met", ONE, req.threshold, good=1,
+                       trace=(f"Đạt — {req.label}: không có trường hợp nào phải tính (mẫu số bằng 0)",))
+    if unknown:
+        columns = ", ".join(f"“{header_of(req.dataset, f)}”" for f in req.numerator)
+        what = f"dữ liệu cột {columns} cho {unknown} trường hợp"
+        return _no_data(req.id, req.label, owner, what, req.threshold)
+    if value is None:
+        return _no_data(req.id, req.label, owner, where if where != "mẫu số bằng 0" else "dữ liệu", req.threshold)
+    seen = f"{value}{' — ' + where if where else ''}"
+    if value.value is None:  # only a bound is known: decidable against a threshold at or above it
+        assert value.below is not None
+        if value.below > req.threshold:
+            return _no_data(req.id, req.label, owner, f"số liệu chính xác (chỉ biết {value})", req.threshold)
+        seen += " (chỉ biết cận trên: cách chấm theo tỷ lệ tính phần này là 0)"
+        ratio = ZERO
+    else:
+        ratio = value.value
+    if ratio >= req.threshold:
+        return Outcome(req.id, "met", ratio, req.threshold, good=1,
+                       trace=(f"Đạt — {req.label}: {seen} ≥ {percent(req.threshold)}",))
+    not_due = req.due is not None and as_of < req.due
+    state = "not_due" if not_due else "failed"
+    word = "Chưa đến kỳ đo" if not_due else "Không đạt"
+    trace = (f"{word} — {req.label}: {seen} < {percent(req.threshold)}",)
+    resolved = Outcome(req.id, "met", req.threshold, req.threshold, good=1,
+                       trace=(f"Giả định {req.label} đạt {percent(req.threshold)}",))
+    item = Item(req.id, f"{req.label}: hiện {value}, {goal}", owner, req.due, state, resolved)
+    return Outcome(req.id, state, ratio, req.threshold, bad=1, trace=trace, items=(item,),
+                   if_due_met=resolved if not_due else None)

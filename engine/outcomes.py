@@ -1,0 +1,72 @@
+"""What the evidence says about one requirement: an `Outcome`.
+
+An outcome carries the share achieved (`ratio`), a state that keeps "no evidence"
+apart from "evidence shows failure", the trace a civil servant reads, and the open
+items (missing, failed, not yet due). Each item knows the outcome that would follow
+if it were resolved, so points at stake are computed by re-scoring, never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+State = Literal["met", "failed", "missing", "not_due", "entered"]
+
+ONE = Decimal(1)
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a unit must still supply or fix."""
+
+    requirement: str
+    label: str
+    owner: tuple[str, ...]
+    due: date | None
+    state: Literal["missing", "failed", "not_due"]
+    resolved: Outcome  # the requirement's outcome if this item alone were resolved
+
+
+@dataclass(frozen=True)
+class Outcome:
+    requirement: str
+    state: State
+    ratio: Decimal | None  # share achieved in [0, 1]; None when there is no evidence
+    threshold: Decimal = ONE
+    good: int = 0  # items that count for per_item scoring
+    bad: int = 0  # violations for deduction scoring
+    value: Decimal | None = None  # points entered from outside (input requirements)
+    trace: tuple[str, ...] = ()
+    items: tuple[Item, ...] = ()
+    if_due_met: Outcome | None = None  # outcome if every not-yet-due item arrives in time
+    # outcome if the items at these indexes were all resolved (items can compound, e.g. counts)
+    resolver: Callable[[tuple[int, ...]], Outcome] | None = field(default=None, compare=False, repr=False)
+
+    def resolve(self, indexes: tuple[int, ...]) -> Outcome:
+        if not indexes:
+            return self
+        if self.resolver is not None:
+            return self.resolver(indexes)
+        if len(indexes) == 1:
+            return self.items[indexes[0]].resolved
+        return fully_met(self, "")
+
+    @property
+    def met(self) -> bool:
+        return self.state in ("met", "entered") and (self.ratio is None or self.ratio >= self.threshold)
+
+    @property
+    def reachable(self) -> Outcome:
+        return self.if_due_met or self
+
+
+def fully_met(outcome: Outcome, note: str) -> Outcome:
+    """The outcome once its shortfall is made good: the counterfactual for points at stake."""
+    ratio = ONE if outcome.ratio is None or outcome.threshold >= ONE else max(outcome.ratio, outcome.threshold)
+    return replace(outcome, state="met", ratio=ratio, good=max(outcome.good + outcome.bad, 1), bad=0, trace=(note,),
+                   items=(), if_due_met=None)
