@@ -1,0 +1,53 @@
+"""`cchc` command line: one module per command group, registered here.
+
+Every command returns an exit status: 0 done, 1 problems found (checks), 2 input
+cchc cannot use, 3 a bug in cchc. Input problems print one line each (file, line
+or row, column, code, message) and never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from engine.cli import assess_cmd
+from engine.cli.common import EXIT_INPUT, EXIT_INTERNAL, print_problems
+from evidence.problems import InputError
+
+COMMAND_GROUPS = [assess_cmd]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cchc",
+        description="Tự chấm điểm Chỉ số cải cách hành chính (Chỉ số CCHC) từ tài liệu kiểm chứng, "
+                    "giải thích từng điểm và liệt kê những gì còn thiếu.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+    for group in COMMAND_GROUPS:
+        group.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except InputError as exc:
+        print_problems(exc.problems)
+        print(f"({len(exc.problems)} lỗi; dừng, chưa có kết quả.)", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug in cchc, not bad input: say so plainly
+        if os.environ.get("CCHC_DEBUG"):
+            raise
+        print(f"Lỗi nội bộ của cchc ({type(exc).__name__}: {exc}). Hãy báo lỗi kèm lệnh đã chạy; "
+              "đặt CCHC_DEBUG=1 để xem chi tiết.", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

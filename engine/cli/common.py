@@ -1,0 +1,27 @@
+"""What every command shares: exit statuses and how problems are printed."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+
+from evidence.dates import DateError, parse_date
+from evidence.problems import InputError, Problem
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    """One line per problem on stderr, never wrapped, so it can be read and grepped."""
+    for problem in problems:
+        word = "Cảnh báo" if problem.severity == "warning" else "Lỗi"
+        print(f"{word}: {problem}", file=sys.stderr)
+
+
+def as_of_arg(text: str | None):
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise InputError(Problem.of("C001", detail=str(exc))) from None

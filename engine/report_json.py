@@ -1,0 +1,80 @@
+"""The assessment as JSON: numbers as numbers, dates as YYYY-MM-DD, due may be null."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from engine.results import ITEM_STATE, STATUS, Assessment, CriterionResult
+
+
+def _num(value: Decimal) -> float | int:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _criterion(c: CriterionResult) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "title": c.title,
+        "field": c.field,
+        "max": _num(c.max),
+        "points": _num(c.points),
+        "status": STATUS[c.status],
+        "owners": list(c.owners),
+        "trace": list(c.trace),
+        "missing": [
+            {
+                "requirement": m.requirement,
+                "label": m.label,
+                "owner": list(m.owner),
+                "due": _day(m.due),
+                "state": ITEM_STATE[m.state],
+                "points_at_stake": _num(m.points_at_stake),
+                "requirement_points_at_stake": _num(m.requirement_points_at_stake),
+            }
+            for m in c.missing
+        ],
+        "parts": [{"id": p.id, "label": p.label, "points": _num(p.points), "max": _num(p.max),
+                   "method": p.method} for p in c.parts],
+        "reachable": _num(c.reachable),
+        "verified": c.verified,
+        "assumptions": list(c.assumptions),
+        "applicable": c.applicable,
+    }
+
+
+def to_dict(a: Assessment) -> dict[str, Any]:
+    last = a.last_official
+    return {
+        "case": a.case_id,
+        "scheme": a.scheme_id,
+        "scheme_version": a.scheme_version,
+        "as_of": _day(a.as_of),
+        "unit": a.unit_filter,
+        "total": _num(a.total),
+        "max": _num(a.max),
+        "index_percent": _num(a.index_percent),
+        "classification": a.classification,
+        "classification_verified": a.classification_verified,
+        "reachable": _num(a.reachable),
+        "last_official": None if last is None else {
+            "year": last.year, "total": _num(last.total), "classification": last.classification,
+            "change": _num(last.change), "source": last.source,
+        },
+        "fields": [{"id": f.id, "title": f.title, "points": _num(f.points), "max": _num(f.max)}
+                   for f in a.fields],
+        "criteria": [_criterion(c) for c in a.criteria],
+        "points_at_stake_by_unit": {u: _num(v) for u, v in a.stake_by_unit().items()},
+        "warnings": [str(w) for w in a.warnings],
+        "provenance": {"engine_version": a.engine_version, "matcher": a.matcher, "files_sha256": a.hashes},
+    }
+
+
+def render(a: Assessment) -> str:
+    return json.dumps(to_dict(a), ensure_ascii=False, indent=2)
