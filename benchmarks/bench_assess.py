@@ -1,0 +1,71 @@
+"""How long an assessment of the seed case takes.
+
+In-process: one Assessor (scheme compiled, matcher registered once), `assess()` repeated,
+median reported — the cost a monthly TCCB run pays per case. Also the cold path
+(load case + scheme + compile + assess) and the whole `cchc assess` process.
+
+    python benchmarks/bench_assess.py [--repeat 50] [--process-runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from engine.assess import Assessor  # noqa: E402
+from engine.pipeline import prepare  # noqa: E402
+
+
+def _median_ms(samples: list[float]) -> str:
+    return f"{statistics.median(samples) * 1000:.1f} ms (min {min(samples) * 1000:.1f}, n={len(samples)})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--process-runs", type=int, default=5)
+    args = parser.parse_args()
+
+    print(f"Python {sys.version.split()[0]}")
+    for prefer in ("durable", "python"):
+        scheme, evidence = prepare("ha-giang-sonnptnt-2023")
+        assessor = Assessor(scheme, prefer=prefer)
+        assessor.assess(evidence)  # warm-up
+        warm = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            result = assessor.assess(evidence)
+            warm.append(time.perf_counter() - t0)
+        assert str(result.total) == "75.66"
+        print(f"in-process assess, matcher={result.matcher}: median {_median_ms(warm)}")
+
+    cold = []
+    for _ in range(max(5, args.repeat // 5)):
+        t0 = time.perf_counter()
+        scheme, evidence = prepare("ha-giang-sonnptnt-2023")
+        Assessor(scheme).assess(evidence)
+        cold.append(time.perf_counter() - t0)
+    print(f"in-process load + compile + assess: median {_median_ms(cold)}")
+
+    exe = shutil.which("cchc")
+    if exe is None:
+        print("cchc is not installed in this environment: process timing skipped")
+        return
+    runs = []
+    for _ in range(args.process_runs):
+        t0 = time.perf_counter()
+        subprocess.run([exe, "assess", "--format", "json"], check=True, capture_output=True)
+        runs.append(time.perf_counter() - t0)
+    print(f"whole `cchc assess --format json` process: median {_median_ms(runs)}")
+
+
+if __name__ == "__main__":
+    main()

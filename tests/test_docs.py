@@ -1,0 +1,32 @@
+"""The docs stay true: the quick start, CI's command, and every error code."""
+
+from __future__ import annotations
+
+import re
+
+from evidence.messages import MESSAGES
+from tests.conftest import ROOT
+
+
+def _quick_start_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Bắt đầu nhanh", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", section, flags=re.S)
+
+
+def test_quick_start_is_exactly_two_commands() -> None:
+    commands = _quick_start_commands()
+    assert len(commands) == 2 and all("\n" not in c for c in commands)
+    assert commands[0].endswith("cchc assess")
+    assert "'.[test]'" in commands[1] and commands[1].endswith("python -m pytest")
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert _quick_start_commands()[1] in ci.splitlines()
+
+
+def test_every_error_code_is_documented() -> None:
+    doc = (ROOT / "docs" / "error-codes.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([A-Z]\d{3})` \|", doc, flags=re.M))
+    assert documented == set(MESSAGES)
