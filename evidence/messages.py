@@ -1,5 +1,10 @@
 """Every message a person reads, in Vietnamese, keyed by a stable code.
 
+Code ranges by area (append only; never reuse a code):
+R001–R014 scheme schema and checks · R015–R049 rule-author tools (check, cases, docs, diff)
+E001–E014 case loading · E015–E049 registers as kept (Excel, folders, exports, scanned files)
+C001–C009 assess CLI · C010–C029 other commands · W001–W005 assess · W010–W019 rules · W020–W039 evidence
+
 Codes never change meaning once released; docs/error-codes.md lists them all and
 a test checks that list against this catalogue.
 - R… rule sets (schemes), E… evidence (case folders, registers, datasets),
