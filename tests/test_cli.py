@@ -161,3 +161,16 @@ def test_the_installed_command_runs() -> None:
                           timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"] == 75.66
+
+
+def test_not_applicable_criteria_leave_the_maximum(capsys, case: Path) -> None:
+    """Index = achieved ÷ applicable maximum × 100 (Thanh Hóa's Ban Dân tộc: 68,32 điểm = 81,33%)."""
+    reason = 'not_applicable:\n  "3.1": "Sở không có TTHC phải công bố trong kỳ"'
+    _edit(case / "case.yaml", "inputs: inputs.yaml", f"inputs: inputs.yaml\n{reason}")
+    code, out, _ = run(capsys, "assess", str(case), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    c31 = next(c for c in data["criteria"] if c["id"] == "3.1")
+    assert (c31["status"], c31["missing"]) == ("không áp dụng", [])
+    assert (data["total"], data["max"]) == (75.66, 97.5)
+    assert data["index_percent"] == 77.6  # 75.66 / 97.5 × 100 = 77.6, half up at 2 decimals
