@@ -174,3 +174,11 @@ def test_not_applicable_criteria_leave_the_maximum(capsys, case: Path) -> None:
     assert (c31["status"], c31["missing"]) == ("không áp dụng", [])
     assert (data["total"], data["max"]) == (75.66, 97.5)
     assert data["index_percent"] == 77.6  # 75.66 / 97.5 × 100 = 77.6, half up at 2 decimals
+
+
+def test_usage_errors_are_in_vietnamese(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["assess", "--format", "xml"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert "Cách dùng: cchc assess" in err and "không hợp lệ" in err and "Traceback" not in err

@@ -7,20 +7,20 @@ or row, column, code, message) and never a traceback.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
 
 from engine.cli import assess_cmd, evidence_cmd, rules_cmd
 from engine.cli.common import EXIT_INPUT, EXIT_INTERNAL, print_problems
+from engine.cli.parser import VietnameseArgumentParser
 from evidence.problems import InputError
 
 COMMAND_GROUPS = [assess_cmd, rules_cmd, evidence_cmd]
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _parser() -> VietnameseArgumentParser:
+    parser = VietnameseArgumentParser(
         prog="cchc",
         description="Tự chấm điểm Chỉ số cải cách hành chính (Chỉ số CCHC) từ tài liệu kiểm chứng, "
                     "giải thích từng điểm và liệt kê những gì còn thiếu.",
