@@ -6,6 +6,7 @@ many cases, or a benchmark, does not pay for compilation each time.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -32,6 +33,7 @@ from engine.scheme import (
 )
 from engine.scoring import breakdown, round_points, score, used_requirements
 from evidence.case import Evidence, InputValue
+from evidence.datasets import dossiers_at
 from evidence.formatting import day, points
 from evidence.problems import InputError, Problem, did_you_mean
 
@@ -49,9 +51,13 @@ class Assessor:
     def __init__(self, scheme: Scheme, *, matcher: Matcher | None = None, prefer: str = "durable"):
         self.scheme = scheme
         self.matcher = matcher or make_matcher(document_requirements.compile_patterns(scheme), prefer=prefer)
+        # Python 3.13 cannot load durable-rules: every report says which matcher ran and why.
+        self.notes = [Problem.of("W003", detail=f"Python {sys.version.split()[0]}")] \
+            if prefer == "durable" and self.matcher.name != "durable-rules" else []
 
     def assess(self, evidence: Evidence, *, as_of: date | None = None) -> Assessment:
-        return _assess(self.scheme, self.matcher, evidence, as_of or evidence.case.as_of)
+        result = _assess(self.scheme, self.matcher, evidence, as_of or evidence.case.as_of)
+        return replace(result, warnings=(*self.notes, *result.warnings)) if self.notes else result
 
 
 def _check_links(scheme: Scheme, evidence: Evidence) -> list[Problem]:
@@ -65,7 +71,7 @@ def _check_links(scheme: Scheme, evidence: Evidence) -> list[Problem]:
         if crit is None or (doc.requirement is not None and crit.requirement(doc.requirement) is None):
             known = [r.id for r in crit.requires] if crit else crit_ids
             seen = doc.requirement if crit else doc.criterion
-            problems.append(Problem.of("E010", file=evidence.case.documents, row=doc.row,
+            problems.append(Problem.of("E010", file=doc.source, row=doc.row,
                                        crit=doc.criterion, req=doc.requirement,
                                        hint=did_you_mean(seen or "", known)))
     for (crit_id, req_id), value in evidence.inputs.items():
@@ -113,10 +119,16 @@ def _outcomes(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date,
         if doc.placeholder:
             continue
         (later if doc.effective_date and doc.effective_date > as_of else current).append(doc)
-    warnings += [Problem.of("W004", file=evidence.case.documents, row=d.row, as_of=day(as_of), what=d.cite())
+    warnings += [Problem.of("W004", file=d.source, row=d.row, as_of=day(as_of), what=d.cite())
                  for d in later]
     placeholders = [d for d in evidence.documents if d.placeholder]
     matches = document_requirements.match_documents(matcher, current)
+
+    # Dossier statuses follow their dates at this as-of date (W030 where the source says otherwise).
+    frames = dict(evidence.datasets)
+    if "dossiers" in frames:
+        frames["dossiers"], derived = dossiers_at(frames["dossiers"], as_of)
+        warnings += derived
 
     out: dict[str, dict[str, Outcome]] = {}
     for crit in scheme.criteria():
@@ -125,15 +137,15 @@ def _outcomes(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date,
             if isinstance(req, DocumentRequirement):
                 found[req.id] = document_requirements.evaluate(crit, req, matches, current, placeholders, as_of)
             elif isinstance(req, DeadlineRequirement):
-                frame = evidence.datasets.get(req.dataset)
-                source = evidence.case.datasets.get(req.dataset, req.dataset)
+                frame = frames.get(req.dataset)
+                source = evidence.case.dataset_path(req.dataset)
                 found[req.id], problems = dataset_requirements.evaluate_deadlines(req, frame, as_of, source)
                 errors = [p for p in problems if p.severity == "error"]
                 if errors:
                     raise InputError(errors)
                 warnings += problems
             elif isinstance(req, RateRequirement):
-                found[req.id] = dataset_requirements.evaluate_rate(req, evidence.datasets.get(req.dataset), as_of)
+                found[req.id] = dataset_requirements.evaluate_rate(req, frames.get(req.dataset), as_of)
             else:
                 found[req.id] = _input_outcome(crit, req, evidence.inputs.get((crit.id, req.id)))
         out[crit.id] = found
@@ -207,7 +219,7 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
     problems = _check_links(scheme, evidence)
     if problems:
         raise InputError(problems)
-    warnings: list[Problem] = []
+    warnings: list[Problem] = list(evidence.warnings)  # what reading the case found (duplicates, fonts…)
     case = evidence.case
     if case.scheme_version and case.scheme_version != scheme.version:
         warnings.append(Problem.of("W002", file="case.yaml", case_version=case.scheme_version,

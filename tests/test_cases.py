@@ -51,3 +51,20 @@ def test_every_case_has_expected_outcomes() -> None:
     folders = [p for p in CASES.iterdir() if (p / "case.yaml").is_file()]
     assert folders
     assert [p for p in folders if not (p / "expected.yaml").is_file()] == []
+
+
+def test_without_durable_rules_the_report_says_which_matcher_ran(monkeypatch, seed) -> None:
+    """On Python 3.13 durable-rules does not load: say so once, score the same with the plain matcher."""
+    import engine.matching as matching
+    from engine.matching import durable_matcher
+
+    def unavailable():
+        raise ImportError("undefined symbol: PyEval_CallObject")
+
+    monkeypatch.setattr(durable_matcher, "load_durable", unavailable)
+    monkeypatch.setattr(matching, "_warned", False)
+    scheme, evidence = seed
+    with pytest.warns(RuntimeWarning, match="durable-rules không dùng được"):
+        result = Assessor(scheme, prefer="durable").assess(evidence)
+    assert result.matcher == "python" and str(result.total) == "75.66"
+    assert [w.code for w in result.warnings if w.code == "W003"] == ["W003"]
