@@ -2,7 +2,7 @@
 
     case.yaml        unit, scheme, period, as-of date, official results
     units.yaml       unit id → Vietnamese name
-    documents.csv    the document register
+    documents.csv    the document register (or a folder of registers, one per unit: CSV or .xlsx)
     datasets/*.csv   tasks, procedures, dossiers, staff evaluations, indicators
     inputs.yaml      values from outside the evidence (survey results, appraisers' scores)
     expected.yaml    what the engine must conclude (read by tests, not by the engine)
@@ -22,9 +22,11 @@ from pydantic import ValidationError
 
 from evidence.case_file import CaseFile
 from evidence.datasets import read_dataset
+from evidence.exports import read_export
 from evidence.paths import PathEscapeError, inside
 from evidence.problems import InputError, Problem
-from evidence.register import Document, read_register
+from evidence.register import Document
+from evidence.registers import Registers, load_registers
 from evidence.yaml_lines import load_yaml, validation_problems
 
 CASE_FILE = "case.yaml"
@@ -48,6 +50,8 @@ class Evidence:
     datasets: dict[str, pd.DataFrame]
     inputs: dict[tuple[str, str], InputValue]
     hashes: dict[str, str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # reported by the assessment, never fatal
+    registers: Registers | None = None  # per-file counts, for `cchc evidence check`
 
 
 def _sha256(path: Path) -> str:
@@ -130,22 +134,33 @@ def load_case(folder: Path) -> Evidence:
         problems.extend(exc.problems)
 
     documents: list[Document] = []
+    registers: Registers | None = None
     register = named(case.documents, "documents")
     if register is not None:
-        try:
-            documents = read_register(register, case_folder=folder, units=units)
-            hashes[case.documents] = _sha256(register)
-        except InputError as exc:
-            problems.extend(exc.problems)
+        if not register.exists():
+            problems.append(Problem.of("E001", file=case_path, line=index.line(["documents"]), path=register))
+        else:  # a file, or a folder of registers merged (evidence/registers.py)
+            registers = load_registers(register, case_folder=folder, units=units)
+            documents = registers.documents
+            problems.extend(registers.problems)
+            hashes.update(registers.hashes)
 
     datasets: dict[str, pd.DataFrame] = {}
-    for name, relative in case.datasets.items():
-        path = named(relative, "datasets")
+    for name, source in case.datasets.items():
+        path = named(source.path, "datasets")
         if path is None:
             continue
         try:
-            datasets[name] = read_dataset(name, path, units=units)
-            hashes[relative] = _sha256(path)
+            if source.mapping:  # a system export read through a mapping (evidence/exports.py)
+                datasets[name] = read_export(name, path, source.mapping, case_folder=folder, units=units,
+                                             where=case_path, line=index.line(["datasets", name, "mapping"]))
+                mapping = Path(datasets[name].attrs["mapping_file"])
+                if folder in mapping.parents:  # a case's own mapping is evidence too; shipped ones are cchc
+                    hashes[mapping.relative_to(folder).as_posix()] = _sha256(mapping)
+            else:
+                datasets[name] = read_dataset(name, path, units=units)
+            problems.extend(datasets[name].attrs["warnings"])  # unmapped columns, repeated ids (W031, W033…)
+            hashes[source.path] = _sha256(path)
         except InputError as exc:
             problems.extend(exc.problems)
 
@@ -158,11 +173,8 @@ def load_case(folder: Path) -> Evidence:
                 hashes[case.inputs] = _sha256(path)
             except InputError as exc:
                 problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    for doc in documents:
-        if doc.file:
-            target = inside(folder, doc.file)
-            if target.is_file():
-                hashes[doc.file] = _sha256(target)
-    return Evidence(folder, case, units, documents, datasets, inputs, hashes)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    if errors:
+        raise InputError(errors + warnings)
+    return Evidence(folder, case, units, documents, datasets, inputs, hashes, warnings, registers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 
 class _Model(BaseModel):
@@ -22,6 +22,14 @@ class OfficialResult(_Model):
     source: str
 
 
+class DatasetSource(_Model):
+    """Where a dataset comes from: a CSV with cchc's own headers, or a system export read through a
+    mapping (the name of a mapping shipped in evidence/mappings/, or a .yaml path in the case folder)."""
+
+    path: str
+    mapping: str | None = None
+
+
 class CaseFile(_Model):
     id: str
     title: str
@@ -33,7 +41,20 @@ class CaseFile(_Model):
     last_official: OfficialResult | None = None
     official: OfficialResult | None = None
     documents: str = "documents.csv"
-    datasets: dict[str, str] = {}
+    datasets: dict[str, DatasetSource] = {}
     inputs: str | None = "inputs.yaml"
     not_applicable: dict[str, str] = {}
     note: str | None = None
+
+    @field_validator("datasets", mode="before")
+    @classmethod
+    def _plain_paths(cls, value: object) -> object:
+        # `tasks: datasets/tasks.csv`, the first form, stays valid: it is `{path: datasets/tasks.csv}`
+        if isinstance(value, dict):
+            return {k: {"path": v} if isinstance(v, str) else v for k, v in value.items()}
+        return value
+
+    def dataset_path(self, name: str) -> str:
+        """The case-relative file of a dataset (its name when the case has none), for messages."""
+        source = self.datasets.get(name)
+        return source.path if source else name

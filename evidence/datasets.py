@@ -5,23 +5,38 @@ Each dataset becomes a pandas DataFrame with canonical column names, `_row` (the
 spreadsheet row) and `_n` (how many items the row stands for: 1, or the `Số lượng`
 column when a source gives counts instead of one row per item). Aggregates are
 then plain pandas over these frames.
+
+A dataset comes either from a CSV written with the engine's own headers (`read_dataset`)
+or from a system export read through a mapping (`evidence.exports`); both end in
+`load_rows`, so the same checks and the same frame come out of either.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
-from evidence.dates import DateError, parse_date
+from evidence.dates import MAX_YEAR, MIN_YEAR, DateError, format_date, parse_date
 from evidence.numbers import NumberError, RateValue, parse_count, parse_rate
 from evidence.problems import InputError, Problem, did_you_mean
 from evidence.tables import Table, find_columns, read_table
 from evidence.text import fold
 
 ColumnType = Literal["text", "date", "count", "rate", "code", "unit"]
+
+# File size, row and cell-length limits are read_table's (E015). These keep the messages readable
+# when one mistake repeats down a column of thousands of rows, and counts within int64.
+MAX_COUNT = 1_000_000_000  # one `Số lượng` cell; sums of 200 000 such rows still fit int64
+MAX_CELL_PROBLEMS = 20  # per column and code; the rest are summarised (E036) so 5 000 bad rows stay readable
+MAX_ROW_WARNINGS = 20  # per warning code; the rest are summarised (W032)
+_SHOWN = 80  # characters of a cell value repeated in a message
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,23 @@ DEADLINE_STATUS = {
     "trong-han": ("Chưa hoàn thành, trong hạn", "Chưa hoàn thành trong hạn", "Trong hạn",
                   "Đang thực hiện"),
 }
-YES_NO = {"co": ("Có", "x", "Đã gửi", "yes"), "khong": ("Không", "Chưa", "no")}
+# TRUE/FALSE: how Excel shows a boolean cell once read as text
+YES_NO = {"co": ("Có", "x", "Đã gửi", "yes", "TRUE"), "khong": ("Không", "Chưa", "no", "FALSE")}
+DOSSIER_STATUS = {
+    "truoc-han": ("Trước hạn", "Giải quyết trước hạn", "Đã giải quyết trước hạn"),
+    "dung-han": ("Đúng hạn", "Giải quyết đúng hạn", "Đã giải quyết đúng hạn"),
+    # "quá hạn" is a dossier returned late or one still open past its due date (see dossier_status)
+    "qua-han": ("Quá hạn", "Trễ hạn", "Giải quyết quá hạn", "Đã giải quyết quá hạn",
+                "Đang giải quyết quá hạn"),
+    "dang-giai-quyet": ("Đang giải quyết", "Đang xử lý", "Đang giải quyết trong hạn"),
+    "dung-xu-ly": ("Dừng xử lý", "Đã hủy", "Dừng xử lý/đã hủy", "Hủy"),
+}
+CHANNELS = {
+    "truc-tuyen-toan-trinh": ("Trực tuyến toàn trình", "Dịch vụ công trực tuyến toàn trình", "Toàn trình"),
+    "truc-tuyen-mot-phan": ("Trực tuyến một phần", "Dịch vụ công trực tuyến một phần", "Một phần"),
+    "truc-tiep": ("Trực tiếp", "Nộp trực tiếp", "Trực tiếp tại Bộ phận một cửa"),
+    "buu-chinh": ("Bưu chính", "Bưu chính công ích", "Qua dịch vụ bưu chính công ích"),
+}
 
 _DEADLINE_ITEMS = (
     Column("id", "Mã", required=True),
@@ -57,19 +88,24 @@ _DEADLINE_ITEMS = (
 SPECS: dict[str, tuple[Column, ...]] = {
     "tasks": _DEADLINE_ITEMS,
     "procedures": _DEADLINE_ITEMS,
+    # reports units owe by a date (e.g. monthly progress reports to the board): same columns as tasks
+    "reports": _DEADLINE_ITEMS,
     "dossiers": (
         Column("id", "Mã hồ sơ"),
         Column("procedure", "Thủ tục"),
         Column("unit", "Đơn vị", "unit"),
-        Column("status", "Trạng thái", "code", required=True, vocab={
-            "truoc-han": ("Trước hạn", "Giải quyết trước hạn", "Đã giải quyết trước hạn"),
-            "dung-han": ("Đúng hạn", "Giải quyết đúng hạn", "Đã giải quyết đúng hạn"),
-            "qua-han": ("Quá hạn", "Trễ hạn", "Giải quyết quá hạn", "Đã giải quyết quá hạn"),
-            "dang-giai-quyet": ("Đang giải quyết", "Đang xử lý"),
-            "dung-xu-ly": ("Dừng xử lý", "Đã hủy", "Dừng xử lý/đã hủy", "Hủy"),
-        }),
+        Column("received", "Ngày tiếp nhận", "date"),
+        Column("due", "Ngày hẹn trả", "date"),
+        Column("returned", "Ngày trả kết quả", "date"),
+        # required unless the source gives due dates to derive it from (see ONE_OF)
+        Column("status", "Trạng thái", "code", vocab=DOSSIER_STATUS),
+        Column("channel", "Hình thức nộp", "code", vocab=CHANNELS),
+        Column("paid_online", "Thanh toán trực tuyến", "code", vocab=YES_NO),
+        Column("digitised", "Số hóa", "code", vocab=YES_NO),
+        Column("e_result", "Kết quả điện tử", "code", vocab=YES_NO),
         Column("apology", "Thư xin lỗi", "code", vocab=YES_NO),
         Column("n", "Số lượng", "count"),
+        Column("note", "Ghi chú"),
     ),
     "staff_evaluations": (
         Column("group", "Nhóm", "code", required=True, vocab={
@@ -98,89 +134,343 @@ SPECS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
+# Columns of which a source must have at least one (the first is the one named when neither is there).
+ONE_OF: dict[str, tuple[tuple[str, ...], ...]] = {"dossiers": (("status", "due"),)}
+
 
 def header_of(dataset: str, field: str) -> str:
     """The Vietnamese header people see for a dataset field."""
     return next((c.header for c in SPECS.get(dataset, ()) if c.field == field), field)
 
 
+def fold_key(value: str) -> str:
+    """How headers and coded values are compared: no case, diacritics or spaces."""
+    return fold(value).replace(" ", "")
+
+
+def shown(value: str) -> str:
+    """A cell value short enough to repeat in a message (a hostile cell may be megabytes)."""
+    return value if len(value) <= _SHOWN else value[: _SHOWN - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How to read the cells of one source beyond the engine's own vocabulary (from a mapping).
+
+    `values`: field → folded export value → engine code (None: the value means "no data").
+    `date_format`: a strptime format the source's dates follow (ISO dates are always accepted)."""
+
+    values: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    date_format: str | None = None
+
+
+PLAIN = Reading()
+
+
 def _code(value: str, column: Column) -> str | None:
-    folded = fold(value).replace(" ", "")
+    folded = fold_key(value)
     for code, labels in column.vocab.items():
-        if folded == fold(code).replace(" ", "") or any(folded == fold(lb).replace(" ", "") for lb in labels):
+        if folded == fold_key(code) or any(folded == fold_key(lb) for lb in labels):
             return code
     return None
 
 
+def read_source(path: Path, expect: list[str], sheet: str | None = None) -> Table:
+    """`read_table` (its limits, its header search below a title block for the `expect`ed headers);
+    a reader choking on a corrupt file becomes an E013 problem, never a traceback."""
+    options: dict[str, Any] = {"expect": expect}
+    if sheet is not None:  # only asked for when read_table takes it (see evidence.exports)
+        options["sheet"] = sheet
+    try:
+        return read_table(path, **options)
+    except InputError:
+        raise
+    except (ValueError, OverflowError, RecursionError, KeyError, IndexError, OSError) as exc:
+        raise InputError(Problem.of("E013", file=path, detail=shown(str(exc) or type(exc).__name__))) from None
+
+
 def read_dataset(name: str, path: Path, *, units: dict[str, str]) -> pd.DataFrame:
-    """Read one dataset; raise InputError naming every bad cell by row and column."""
+    """Read one dataset written with the engine's headers; raise InputError naming every bad cell
+    by row and column. Dossier statuses still need `dossiers_at` to follow their dates."""
     if name not in SPECS:
         raise InputError(Problem.of("E009", file=path, detail=f"không biết bộ dữ liệu {name!r}"
                                                               f"{did_you_mean(name, list(SPECS))}; "
                                                               f"có: {', '.join(SPECS)}"))
     spec = SPECS[name]
-    table = read_table(path)
+    table = read_source(path, [c.header for c in spec])
     cols = find_columns(table, {c.field: (c.header, c.required) for c in spec})
-    frame = parse_rows(table, spec, cols, units)
-    frame.attrs["file"] = path.name
+    return load_rows(name, table, cols, units)
+
+
+def load_rows(name: str, table: Table, cols: dict[str, str | None], units: dict[str, str],
+              reading: Reading = PLAIN, warnings: list[Problem] | None = None) -> pd.DataFrame:
+    """Cells → a typed frame, plus the checks across a row; every problem at once.
+
+    Warnings (the caller's, and those found here) travel in `frame.attrs["warnings"]` so that the
+    assessment reports them; they are capped per code, the rest summarised."""
+    spec = SPECS[name]
+    warnings = [*table.warnings, *(warnings or [])]
+    for fields in ONE_OF.get(name, ()):
+        if all(cols.get(f) is None for f in fields):
+            first, others = header_of(name, fields[0]), ", ".join(repr(header_of(name, f)) for f in fields[1:])
+            hint = did_you_mean(first, list(table.frame.columns)) + f" (hoặc cột {others})"
+            raise InputError(Problem.of("E002", file=table.path, row=table.header_row, header=first, hint=hint,
+                                        columns=", ".join(table.frame.columns) or "(không có)"))
+    frame, problems = _parse(table, spec, cols, units, reading)
+    if name == "dossiers":
+        # rows with a bad cell are already reported; checking them again would only repeat the cause
+        clean_rows = frame[~frame["_row"].isin({p.row for p in problems})]
+        problems += _check_dossiers(clean_rows, table.path, cols)
+        warnings += _duplicate_ids(frame, table.path, cols.get("id") or header_of(name, "id"))
+    if problems:
+        raise InputError(problems)
+    frame.attrs["file"] = table.path.name
+    frame.attrs["path"] = str(table.path)
+    frame.attrs["warnings"] = cap_warnings(warnings)
+    frame.attrs["headers"] = {f: h for f, h in cols.items() if h}  # the source's own headers, for messages
     return frame
 
 
 def parse_rows(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None],
-               units: dict[str, str]) -> pd.DataFrame:
-    problems: list[Problem] = []
+               units: dict[str, str], reading: Reading = PLAIN) -> pd.DataFrame:
+    """Typed frame of `table`; InputError naming every bad cell by row and column."""
+    frame, problems = _parse(table, spec, cols, units, reading)
+    if problems:
+        raise InputError(problems)
+    return frame
+
+
+class _Bad(Exception):
+    """One cell that cannot be read: the code and fields of its Problem."""
+
+    def __init__(self, code: str, **fields: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.fields = fields
+
+
+def _parse(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None], units: dict[str, str],
+           reading: Reading) -> tuple[pd.DataFrame, list[Problem]]:
+    unit_names = {fold_key(name): code for code, name in units.items()}
     out: dict[str, list[object]] = {c.field: [] for c in spec}
     out["_row"] = []
+    problems: list[Problem] = []
+    # (column header, code) → rows past the cap; exports repeat one mistake thousands of times
+    overflow: dict[tuple[str, str], list[int]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    readers = [(c, cols.get(c.field), _reader(c, units, unit_names, reading)) for c in spec]
+    caches: list[dict[str, object]] = [{} for _ in spec]
     for index, record in enumerate(table.frame.to_dict("records")):
         if not any(record.values()):
             continue
         row = table.sheet_row(index)
-        for column in spec:
-            header = cols.get(column.field)
+        for (column, header, read), cache in zip(readers, caches, strict=True):
             raw = record.get(header, "") if header else ""
-            out[column.field].append(_parse_cell(raw, column, table.path, row, units, problems))
+            if not isinstance(raw, str):  # a reader that hands over non-text cells: treat as text
+                raw = "" if raw is None else str(raw)
+            kind = table.kind(index, header) if raw else None
+            if raw in cache and kind is None:
+                out[column.field].append(cache[raw])
+                continue
+            name = header or column.header
+            try:
+                if kind in ("formula", "error"):  # what Excel shows is not what the file holds
+                    raise _Bad("E017", what="công thức" if kind == "formula" else "lỗi Excel", value=shown(raw))
+                if raw == "" and column.required:
+                    raise _Bad("E009", detail=f"ô trống ở cột bắt buộc {name!r}")
+                value = read(raw, name)
+            except _Bad as bad:
+                key = (name, bad.code)
+                seen[key] = seen.get(key, 0) + 1
+                if seen[key] > MAX_CELL_PROBLEMS:
+                    overflow.setdefault(key, []).append(row)
+                else:
+                    problems.append(Problem.of(bad.code, file=table.path, row=row, column=name, **bad.fields))
+                out[column.field].append(None)
+                continue
+            if kind is None:
+                cache[raw] = value
+            out[column.field].append(value)
         out["_row"].append(row)
-    if problems:
-        raise InputError(problems)
+    for (name, code), rows in overflow.items():
+        problems.append(Problem.of("E036", file=table.path, column=name, count=len(rows), kind=code, header=name,
+                                   rows=", ".join(map(str, rows[:5]))))
     # object dtype keeps None as None: an all-blank column must not turn into float NaN
     frame = pd.DataFrame(out, dtype=object)
     frame["_row"] = frame["_row"].astype("int64")
     frame["_n"] = frame["n"].fillna(1).astype("int64") if "n" in frame else 1
-    return frame
+    return frame, problems
 
 
-def _parse_cell(raw: str, column: Column, path: Path, row: int, units: dict[str, str],
-                problems: list[Problem]) -> object:
-    def fail(code: str, **fields: object) -> None:
-        problems.append(Problem.of(code, file=path, row=row, column=column.header, **fields))
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}([ T].*)?")
 
-    if raw == "":
-        if column.required:
-            fail("E009", detail=f"ô trống ở cột bắt buộc {column.header!r}")
-        return None
-    try:
+
+def _reader(column: Column, units: dict[str, str], unit_names: dict[str, str],
+            reading: Reading) -> Callable[[str, str], object]:
+    """A function raw text → value for one column, raising _Bad; blank → None."""
+    mapped = reading.values.get(column.field)
+
+    def read(raw: str, header: str) -> object:
+        if raw == "":
+            return None
         if column.type == "date":
-            return parse_date(raw)
+            return _date(raw, reading.date_format)
         if column.type == "count":
-            return parse_count(raw)
+            return _count(raw, header)
         if column.type == "rate":
-            return parse_rate(raw)
+            try:
+                return parse_rate(raw)
+            except (NumberError, ValueError, ArithmeticError):
+                raise _Bad("E012", value=shown(raw), header=header) from None
+        if mapped is not None and fold_key(raw) in mapped:
+            value = mapped[fold_key(raw)]
+            if value is None or column.type == "code":
+                return value
+            raw = value  # a unit name mapped to a unit id: checked against units.yaml below
+        if column.type == "code":
+            code = _code(raw, column)
+            if code is None:
+                allowed = [*(mapped or {}), *(labels[0] for labels in column.vocab.values())]
+                raise _Bad("E008", value=shown(raw), header=header, allowed="; ".join(allowed))
+            return code
+        if column.type == "unit":
+            if raw in units:
+                return raw
+            if fold_key(raw) in unit_names:  # exports name units as people do: "Chi cục Kiểm lâm"
+                return unit_names[fold_key(raw)]
+            raise _Bad("E004", unit=shown(raw), hint=did_you_mean(raw[:200], list(units)))
+        return raw
+
+    return read
+
+
+def _date(raw: str, date_format: str | None) -> date | None:
+    if date_format and not _ISO_DATE.fullmatch(raw):
+        try:
+            value = datetime.strptime(raw, date_format).date()
+        except ValueError:
+            raise _Bad("E038", value=shown(raw), format=date_format) from None
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise _Bad("E003", detail=f'không đọc được ngày "{shown(raw)}": năm {value.year} nằm ngoài khoảng '
+                                      f"{MIN_YEAR}–{MAX_YEAR}")
+        return value
+    try:
+        return parse_date(raw)
     except DateError as exc:
-        fail("E003", detail=str(exc))
-        return None
-    except NumberError:
-        fail("E012" if column.type == "rate" else "E006", value=raw, header=column.header)
-        return None
-    if column.type == "code":
-        code = _code(raw, column)
-        if code is None:
-            allowed = "; ".join(labels[0] for labels in column.vocab.values())
-            fail("E008", value=raw, header=column.header, allowed=allowed)
-        return code
-    if column.type == "unit" and raw not in units:
-        fail("E004", unit=raw, hint=did_you_mean(raw, list(units)))
-        return None
-    return raw
+        raise _Bad("E003", detail=str(exc)) from None
 
 
-__all__ = ["SPECS", "Column", "RateValue", "read_dataset"]
+def _count(raw: str, header: str) -> int:
+    try:
+        value = parse_count(raw)
+    except ValueError:  # NumberError, or int() refusing thousands of digits
+        digits = raw.replace(" ", "")
+        if digits.isdigit():
+            raise _Bad("E037", value=shown(raw), header=header, limit=MAX_COUNT) from None
+        raise _Bad("E006", value=shown(raw), header=header) from None
+    if value > MAX_COUNT:
+        raise _Bad("E037", value=shown(raw), header=header, limit=MAX_COUNT)
+    return value
+
+
+# ---- dossiers ------------------------------------------------------------------------------------
+
+DOSSIER_WORDS = {code: labels[0] for code, labels in DOSSIER_STATUS.items()}
+
+
+def _check_dossiers(frame: pd.DataFrame, path: Path, cols: dict[str, str | None]) -> list[Problem]:
+    """A dossier needs a status or a due date; its dates must come in order."""
+    problems: list[Problem] = []
+    status_header = cols.get("status") or header_of("dossiers", "status")
+    undecided = frame["status"].isna() & frame["due"].isna()
+    problems += [Problem.of("E034", file=path, row=int(r), column=status_header) for r in frame.loc[undecided, "_row"]]
+    for earlier, later in (("received", "due"), ("received", "returned")):
+        both = frame[earlier].notna() & frame[later].notna()
+        sub = frame[both]
+        bad = sub[pd.to_datetime(sub[later]) < pd.to_datetime(sub[earlier])]
+        for _, row in bad.iterrows():
+            problems.append(Problem.of(
+                "E035", file=path, row=int(row["_row"]), column=cols.get(later) or header_of("dossiers", later),
+                later=cols.get(later) or header_of("dossiers", later), later_date=format_date(row[later]),
+                earlier=cols.get(earlier) or header_of("dossiers", earlier), earlier_date=format_date(row[earlier])))
+    return _cap(problems, MAX_CELL_PROBLEMS, "E036")
+
+
+def _duplicate_ids(frame: pd.DataFrame, path: Path, header: str) -> list[Problem]:
+    ids = frame.loc[frame["id"].notna(), ["id", "_row"]]
+    dup = ids[ids["id"].duplicated(keep=False)]
+    return [Problem.of("W033", file=path, column=header, id=shown(str(key)), count=len(group),
+                       rows=", ".join(map(str, group["_row"].head(5))))
+            for key, group in dup.groupby("id", sort=False)]
+
+
+def dossier_status(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Series]:
+    """Each dossier's status at `as_of`, and the status declared in the source ("" when blank).
+
+    Dates win where they decide (the rule `deadline_status` uses for tasks), by calendar day:
+    returned before the due day → trước hạn; on the due day → đúng hạn, or the declared trước hạn
+    (a day cannot tell a return at 8:00 from one at 17:00, the source's own status can);
+    after it → quá hạn. Not returned: quá hạn once the due day has passed at `as_of`, else đang
+    giải quyết. A declared "dừng xử lý" is kept: no date says a dossier was stopped. Without a
+    due date the declared status stands."""
+    # object dtype throughout: pandas' string dtype would turn the None of "no status" into NaN
+    declared = pd.Series([v if isinstance(v, str) else "" for v in frame["status"]], index=frame.index, dtype=object)
+    due = pd.to_datetime(frame["due"])
+    returned = pd.to_datetime(frame["returned"])
+    cutoff = pd.Timestamp(as_of)
+    dated = due.notna() & returned.notna()
+    open_ = due.notna() & returned.isna()
+    derived = pd.Series(np.select(
+        [declared.eq("dung-xu-ly"),
+         dated & (returned < due),
+         dated & (returned == due) & declared.eq("truoc-han"),
+         dated & (returned == due),
+         dated,
+         open_ & (due < cutoff),
+         open_],
+        ["", "truoc-han", "truoc-han", "dung-han", "qua-han", "qua-han", "dang-giai-quyet"],
+        default="",
+    ), index=frame.index, dtype=object)
+    status = [d or c or None for d, c in zip(derived, declared, strict=True)]
+    return pd.Series(status, index=frame.index, dtype=object), declared
+
+
+def dossiers_at(frame: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame, list[Problem]]:
+    """The dossiers frame with `status` as it stands at `as_of`; W030 where the source says otherwise."""
+    if frame["due"].isna().all():  # counts without dates (the seed case): nothing to derive
+        return frame, []
+    status, declared = dossier_status(frame, as_of)
+    source = frame.attrs.get("path", frame.attrs.get("file", "dossiers"))
+    header = frame.attrs.get("headers", {}).get("status") or header_of("dossiers", "status")
+    differs = (declared != "") & (declared != status.fillna(""))
+    warnings = [Problem.of("W030", file=source, row=int(r), column=header, declared=DOSSIER_WORDS[d],
+                           derived=DOSSIER_WORDS[s])
+                for r, d, s in zip(frame.loc[differs, "_row"], declared[differs], status[differs], strict=True)]
+    out = frame.copy()
+    out["status"] = status
+    return out, cap_warnings(warnings)
+
+
+def _cap(problems: list[Problem], limit: int, summary: str) -> list[Problem]:
+    """At most `limit` problems per code; one `summary` problem per code for the rest."""
+    by_code: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_code.setdefault(p.code, []).append(p)
+    out: list[Problem] = []
+    for code, group in by_code.items():
+        out += group[:limit]
+        rest = group[limit:]
+        if rest:
+            rows = ", ".join(str(p.row) for p in rest[:5] if p.row is not None)
+            fields: dict[str, object] = {"count": len(rest), "kind": code, "rows": rows}
+            if summary == "E036":
+                fields["header"] = rest[0].column or ""
+            out.append(Problem.of(summary, file=rest[0].file, column=rest[0].column, **fields))
+    return out
+
+
+def cap_warnings(warnings: list[Problem]) -> list[Problem]:
+    return _cap(warnings, MAX_ROW_WARNINGS, "W032")
+
+
+__all__ = ["SPECS", "Column", "RateValue", "Reading", "dossiers_at", "load_rows", "read_dataset"]

@@ -44,6 +44,20 @@ MESSAGES: dict[str, str] = {
     "E012": "tỷ lệ không đọc được: {value!r} (cột {header!r}); cần dạng 39,1%, 0.391, 1/27 hoặc <100%",
     "E013": "tệp không đọc được: {detail}",
     "E014": "giá trị nhập ngoài {key!r} không hợp lệ: {detail}",
+    # registers as units keep them: Excel, folders of registers, scanned files (E015–E029)
+    "E015": "tệp quá lớn hoặc quá nhiều dữ liệu: {detail}",
+    "E016": "tệp Excel không đọc được: {detail}",
+    "E017": "ô chứa {what} {value!r}: cchc không tính công thức Excel; hãy chép rồi dán giá trị "
+            "(Dán đặc biệt → Giá trị) hoặc gõ trực tiếp",
+    "E018": "cột {header!r} có hai lần (cột {first} và cột {second}); mỗi tiêu đề chỉ được một cột",
+    "E019": "cùng số, ký hiệu {reference!r} nhưng khác ngày ban hành: {first_date} ở {first}, {second_date} ở đây",
+    "E020": "cùng một tệp (SHA-256 giống nhau) nhưng khác số, ký hiệu: {first_reference!r} ở {first}, "
+            "{second_reference!r} ở đây",
+    "E021": "giá trị SHA-256 không hợp lệ: {value!r}; cần 64 chữ số thập lục phân (0–9, a–f) hoặc để trống",
+    "E022": "không ghi được sổ đăng ký {path!r}: {detail}",
+    "E023": "hàng có {cells} ô, nhiều hơn {headers} cột tiêu đề (ô thừa: {extra!r}); "
+            "ô có dấu phẩy phải đặt trong dấu ngoặc kép",
+    "E024": "thư mục sổ đăng ký {path!r} không có tệp .csv hoặc .xlsx nào",
     # command line
     "C001": "ngày --as-of không hợp lệ: {detail}",
     "C002": "không tìm thấy hồ sơ (case) {name!r}{hint}",
@@ -53,6 +67,59 @@ MESSAGES: dict[str, str] = {
     "W003": "durable-rules không dùng được ({detail}); dùng bộ so khớp Python thuần có cùng ngữ nghĩa",
     "W004": "tài liệu ghi ngày sau mốc đánh giá {as_of}, không tính: {what}",
     "W005": "tình trạng ghi {declared!r} khác tình trạng tính từ ngày tháng {derived!r}; dùng tình trạng tính từ ngày",
+    # evidence registers and scanning (W020–W029)
+    "W020": "ô gõ bằng phông {font} ({example}); cchc đọc thành {converted!r}; hãy chuyển ô sang Unicode "
+            "(công cụ chuyển mã của Unikey)",
+    "W021": "ô kiểu số {value} được hiểu là số ngày của Excel: {day}; hãy định dạng ô là ngày (Date) "
+            "hoặc gõ dạng 26/8/2023",
+    "W022": "tài liệu {what} trùng với {first}: {action}",
+    "W023": "không tìm thấy tệp {path!r} ghi ở cột Tệp",
+    "W024": "tệp {path!r} đã thay đổi sau khi đăng ký (SHA-256 khác giá trị ghi trong sổ)",
+    "W025": "cột {header} không phải cột của sổ đăng ký nên không được đọc ({count} ô có dữ liệu)",
+    "W026": "bỏ qua {path!r} trong thư mục sổ đăng ký: {reason}",
+    "W027": "tệp {path!r} không được thêm vào sổ đăng ký: {reason}",
+    "W028": "hàng có tệp {path!r} nhưng chưa có số, ký hiệu và ngày: coi là tài liệu chưa có",
+    "W029": "tệp {path!r} khác với hàng đã khai trong sổ: {detail}; giữ nguyên hàng, hãy kiểm tra lại",
+    # datasets and system exports read through a mapping (E030–E049, W030–W039)
+    "E030": "không có bảng ánh xạ {name!r}{hint}; bảng ánh xạ có sẵn: {known} "
+            "(hoặc ghi đường dẫn tới tệp .yaml trong thư mục hồ sơ)",
+    "E031": "bảng ánh xạ không hợp lệ: {detail}",
+    "E032": "tệp xuất không có cột {header!r} mà bảng ánh xạ {mapping!r} cần{hint}; các cột đang có: {columns}",
+    "E033": "bảng ánh xạ {mapping!r} dành cho bộ dữ liệu {expected!r}, không dùng được cho bộ dữ liệu {dataset!r}",
+    "E034": "hồ sơ thiếu cả trạng thái và ngày hẹn trả: không xác định được đúng hạn hay không; "
+            "ghi trạng thái hoặc ngày hẹn trả",
+    "E035": "{later} {later_date} trước {earlier} {earlier_date}: ngày tháng không hợp lý "
+            "(kiểm tra ô này, hoặc cột được ánh xạ có đúng không)",
+    "E036": "còn {count} ô khác có cùng lỗi [{kind}] ở cột {header!r} (hàng {rows}…); "
+            "sửa các ô đã nêu rồi chạy lại để xem tiếp",
+    "E037": "số lượng {value!r} quá lớn (cột {header!r}); tối đa {limit}",
+    "E038": "ngày {value!r} không đúng định dạng {format!r} mà bảng ánh xạ khai báo",
+    "W030": "trạng thái ghi {declared!r} khác trạng thái tính từ ngày tháng {derived!r}; dùng trạng thái tính từ ngày",
+    "W031": "tệp xuất có {count} cột mà bảng ánh xạ {mapping!r} không nhắc tới nên không dùng: {headers}; "
+            "thêm vào columns nếu cần, hoặc vào ignore nếu cố ý bỏ qua",
+    "W032": "còn {count} cảnh báo [{kind}] khác tương tự (hàng {rows}…)",
+    "W033": "mã hồ sơ {id!r} lặp lại ở {count} hàng ({rows}): mỗi hàng được đếm là một hồ sơ",
+    # rule-author tools (R015–R026, W010–W012, C010–C012): rules check, criterion cases, docs, diff
+    "R015": "bộ dữ liệu không có: {name!r}{hint}; có: {known}",
+    "R016": "bộ dữ liệu {dataset!r} không có cột lọc được {field!r}{hint}; có: {known}",
+    "R017": "giá trị {value!r} không có trong danh mục cột {field!r} của bộ dữ liệu {dataset!r}{hint}; "
+            "dùng một trong: {allowed}",
+    "R018": "loại văn bản không có trong danh mục: {kind!r}{hint}; dùng mã theo Nghị định 30/2020/NĐ-CP "
+            "(KH, BC, QĐ, TB, TTr…)",
+    "R019": "tệp ca kiểm thử nêu tiêu chí không có trong bộ tiêu chí: {crit!r}{hint}",
+    "R020": "tệp ca kiểm thử phải đặt tên theo mã tiêu chí: {name!r} chứa tiêu chí {crit!r}, cần tên {expected!r}",
+    "R021": "ca {case!r}: yêu cầu {req!r} {detail}{hint}",
+    "R022": "ca {case!r} cho kết quả khác mong đợi: {detail}",
+    "R023": "tiêu chí chưa có ca kiểm thử {what}",
+    "R024": "yêu cầu {id!r} chưa có ca kiểm thử nào ở trạng thái {what}",
+    "R025": "tiêu chí chưa có tệp ca kiểm thử (cần {path})",
+    "R026": "ca {case!r} không chấm được: {detail}",
+    "W010": "bộ tiêu chí chưa nêu quyết định ban hành (decision)",
+    "W011": "{what} {value} không thuộc năm {year} của bộ tiêu chí (quên chuyển sang năm mới?)",
+    "W012": "thư mục bộ tiêu chí không có units.yaml: chưa kiểm tra được mã đơn vị trong owners, owner",
+    "C010": "không tìm thấy bộ tiêu chí {name!r}{hint}",
+    "C011": "tài liệu chưa cập nhật theo bộ tiêu chí: {path} (chạy: cchc rules docs)",
+    "C012": "bộ tiêu chí {scheme!r} không có tiêu chí {crit!r}{hint}",
 }
 
 

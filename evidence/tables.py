@@ -1,50 +1,362 @@
-"""Reading tabular evidence (CSV today) into text cells, and finding columns by header.
+"""Reading tabular evidence (CSV and Excel .xlsx) into text cells, and finding columns by header.
 
-Every cell is kept as text so that nothing is coerced silently; typed parsing
-happens per column with a message that names the row and the column. Row numbers
-are those a person sees in a spreadsheet: the header is row 1.
+Every cell is kept as text so that nothing is coerced silently; typed parsing happens per
+column with a message that names the row and the column. Row numbers are those a person sees
+in the spreadsheet: a CSV's header is row 1; an Excel sheet's header is wherever it is (a
+template may put a title above it), and blank rows keep their numbers.
+
+Excel files are read with openpyxl in read-only (streaming) mode and ``data_only=False``: a
+formula is read as its text (``=SUM(A1:A3)``), never evaluated, and its cell is marked
+``"formula"`` in :attr:`Table.kinds` so that a reader can refuse it where a value is needed.
+A cell whose text starts with ``=``, ``+``, ``-`` or ``@`` is always plain text. Numbers and
+Excel dates become text too (``45164``, ``26/08/2023``), with their kind kept beside them.
+
+Limits keep hostile or broken files from hanging or crashing a run: file size, unpacked size
+of an .xlsx, rows, columns and characters per cell; each refusal is a problem (E015/E016), never
+a traceback.
 """
 
 from __future__ import annotations
 
+import csv
 import io
-from dataclasses import dataclass
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any, Literal
 
 import pandas as pd
 
+from evidence.dates import format_date
 from evidence.problems import InputError, Problem, did_you_mean
-from evidence.text import TextEncodingError, clean, decode_bytes, fold
+from evidence.text import (
+    LEGACY_FONTS,
+    TextEncodingError,
+    _is_syllable,  # the syllable test behind detect_legacy_font, reused for one cell in a legacy column
+    clean,
+    convert_legacy,
+    decode_bytes,
+    detect_legacy_font,
+    fold,
+)
 
 HEADER_ROW = 1
+# Hard limits for any table; a reader passes tighter ones (a register: 20 MB, 50 000 rows).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # an .xlsx is a zip: refuse zip bombs before parsing
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+HEADER_SEARCH_ROWS = 30  # a header below a title block is found within these rows
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+OLD_FORMATS = {".xls": "Excel 97–2003 (.xls)", ".ods": "OpenDocument (.ods)", ".xlsb": "Excel nhị phân (.xlsb)"}
+SHEET_NAMES = ("so dang ky",)  # a sheet named like "Sổ đăng ký" is preferred over the first sheet
+
+CellKind = Literal["number", "date", "formula", "error", "bool"]
+
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r") | {0x7F: None}
 
 
 @dataclass(frozen=True)
 class Table:
     path: Path
     frame: pd.DataFrame  # all cells str, NFC, stripped; "" for blank
-    encoding: str
+    encoding: str  # "utf-8", "utf-8-sig", "cp1258", or "xlsx"
+    header_row: int = HEADER_ROW
+    rows: tuple[int, ...] = ()  # spreadsheet row of each frame row (blank rows are not in the frame)
+    sheet: str | None = None
+    kinds: Mapping[tuple[int, str], CellKind] = field(default_factory=dict)  # (frame index, header) → kind
+    letters: Mapping[str, str] = field(default_factory=dict)  # header → spreadsheet column letter
+    warnings: tuple[Problem, ...] = ()  # data the table holds but no column reads (W025)
 
     def sheet_row(self, index: int) -> int:
         """Spreadsheet row number of the frame's `index`-th data row."""
-        return HEADER_ROW + 1 + index
+        return self.rows[index] if self.rows else self.header_row + 1 + index
+
+    def kind(self, index: int, header: str | None) -> CellKind | None:
+        return None if header is None else self.kinds.get((index, header))
 
 
-def read_table(path: Path) -> Table:
+def column_letter(position: int) -> str:
+    """0 → "A", 26 → "AA": how Excel names a column."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_table(path: Path, *, expect: Iterable[str] = (), max_bytes: int = MAX_FILE_BYTES,
+               max_rows: int = MAX_ROWS) -> Table:
+    """A CSV or .xlsx file → :class:`Table`. Raises InputError (E001, E013, E015–E018, E023).
+
+    Without `expect` the header is the first non-blank row. With `expect` (the headers a
+    reader looks for) it is the row, among the first 30, holding most of them, so a title
+    block above the header is skipped. `max_bytes` and `max_rows` may only tighten the limits.
+    """
+    max_bytes, max_rows = min(max_bytes, MAX_FILE_BYTES), min(max_rows, MAX_ROWS)
     if not path.is_file():
         raise InputError(Problem.of("E001", file=path, path=path))
+    suffix = path.suffix.lower()
+    if suffix in OLD_FORMATS:
+        raise InputError(Problem.of("E016", file=path, detail=f"định dạng {OLD_FORMATS[suffix]} không được hỗ trợ; "
+                                                             "hãy mở bằng Excel và lưu lại dạng .xlsx"))
+    size = path.stat().st_size
+    if size > max_bytes:
+        detail = f"tệp {size / 1_048_576:.1f} MB, quá giới hạn {max_bytes // 1_048_576} MB; hãy tách thành nhiều tệp"
+        raise InputError(Problem.of("E015", file=path, detail=detail.replace(".", ",")))
+    if suffix in EXCEL_SUFFIXES:
+        sheet, records, kinds = _xlsx_records(path, max_rows)
+        encoding = "xlsx"
+    else:
+        sheet, kinds = None, {}
+        records, encoding = _csv_records(path, max_rows)
+    return _build(path, records, kinds, encoding, sheet, tuple(expect), max_rows)
+
+
+# ---- CSV ------------------------------------------------------------------------------------
+
+
+def _csv_records(path: Path, max_rows: int) -> tuple[list[tuple[int, list[str]]], str]:
     try:
         text, encoding = decode_bytes(path.read_bytes())
     except TextEncodingError as exc:
         raise InputError(Problem.of("E013", file=path, detail=str(exc))) from None
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(Problem.of("E013", file=path, detail=str(exc).strip())) from None
-    frame.columns = [clean(c) for c in frame.columns]
-    frame = frame.map(clean)
-    return Table(path, frame, encoding)
+        # Excel shows each CSV record as one row, blank lines included: the record count is the row.
+        for number, record in enumerate(reader, start=1):
+            if number > max_rows + HEADER_SEARCH_ROWS and any(c.strip() for c in record):
+                raise InputError(_too_many_rows(path, max_rows))
+            if len(record) > MAX_COLUMNS and any(c.strip() for c in record[MAX_COLUMNS:]):
+                raise InputError(_too_many_columns(path, number))
+            records.append((number, [_csv_cell(c) for c in record[:MAX_COLUMNS]]))
+    except csv.Error as exc:  # e.g. a field over the csv module's 131 072-character limit
+        raise InputError(Problem.of("E013", file=path, row=reader.line_num or None,
+                                    detail=f"CSV hỏng: {exc}")) from None
+    return records, encoding
+
+
+_ESCAPED_FORMULA = re.compile(r"'+[=+\-@]")
+
+
+def _csv_cell(text: str) -> str:
+    # cchc writes text starting with = + - @ to CSV behind an apostrophe so that Excel never runs it
+    # (and "'=…" behind two): one apostrophe before those characters is taken off again.
+    return text[1:] if _ESCAPED_FORMULA.match(text) else text
+
+
+def escape_csv_text(text: str) -> str:
+    """The inverse of the reader's rule above, for anything cchc writes to a CSV register."""
+    return "'" + text if re.match(r"'*[=+\-@]", text) else text
+
+
+# ---- Excel ----------------------------------------------------------------------------------
+
+
+Records = list[tuple[int, list[str]]]  # (spreadsheet row, cells as text)
+
+
+def _xlsx_records(path: Path, max_rows: int) -> tuple[str, Records, dict[tuple[int, int], CellKind]]:
+    """(sheet name, [(row number, cells)], {(row number, column position): kind}) of the register sheet."""
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: Excel 97–2003, or an .xlsx with a password
+        raise InputError(Problem.of("E016", file=path, detail="tệp là định dạng Excel 97–2003 hoặc có đặt mật khẩu; "
+                                                             "hãy bỏ mật khẩu và lưu lại dạng .xlsx"))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        detail = "không phải tệp .xlsx hợp lệ (tệp hỏng, tải về chưa hết, hoặc đổi đuôi từ định dạng khác)"
+        raise InputError(Problem.of("E016", file=path, detail=detail)) from None
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES or len(members) > 10_000:
+        raise InputError(Problem.of("E015", file=path, detail=f"tệp .xlsx giải nén ra {unpacked / 1_048_576:.0f} MB "
+                                                             f"({len(members)} phần), quá giới hạn "
+                                                             f"{MAX_UNPACKED_BYTES // 1_048_576} MB"))
+    import openpyxl
+
+    records: list[tuple[int, list[str]]] = []
+    kinds: dict[tuple[int, int], CellKind] = {}
+    try:
+        # The file is opened here so that it is closed whatever openpyxl raises half-way.
+        with warnings.catch_warnings(), path.open("rb") as handle:
+            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=False, keep_links=False)
+            try:
+                sheet = _register_sheet(workbook)
+                sheet.reset_dimensions()  # a wrong <dimension> written by other software must not cut rows
+                for number, row in enumerate(sheet.iter_rows(), start=1):
+                    if number > max_rows + HEADER_SEARCH_ROWS and any(c.value is not None for c in row):
+                        raise InputError(_too_many_rows(path, max_rows))
+                    if len(row) > MAX_COLUMNS and any(c.value is not None for c in row[MAX_COLUMNS:]):
+                        raise InputError(_too_many_columns(path, number))
+                    cells = []
+                    for position, cell in enumerate(row[:MAX_COLUMNS]):
+                        text, kind = _excel_cell(cell)
+                        cells.append(text)
+                        if kind is not None:
+                            kinds[(number, position)] = kind
+                    if any(cells):
+                        records.append((number, cells))
+                title = sheet.title
+            finally:
+                workbook.close()
+    except InputError:
+        raise
+    except Exception as exc:  # openpyxl raises many types on damaged files; any of them is "unreadable"
+        raise InputError(Problem.of("E016", file=path, detail=f"tệp hỏng hoặc không đúng cấu trúc .xlsx "
+                                                             f"({type(exc).__name__})")) from None
+    return title, records, kinds
+
+
+def _register_sheet(workbook: Any) -> Any:  # openpyxl's read-only sheet types are private
+    sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
+    if not sheets:
+        raise ValueError("no worksheet")
+    named = [ws for ws in sheets if any(name in fold(ws.title) for name in SHEET_NAMES)]
+    return (named or sheets)[0]
+
+
+def _excel_cell(cell: object) -> tuple[str, CellKind | None]:
+    value = getattr(cell, "value", None)
+    data_type = getattr(cell, "data_type", None)
+    if value is None:
+        return "", None
+    if data_type == "f":
+        return str(getattr(value, "text", value)), "formula"  # ArrayFormula carries its text in .text
+    if data_type == "e":
+        return str(value), "error"
+    if isinstance(value, bool):
+        return ("TRUE" if value else "FALSE"), "bool"
+    if isinstance(value, datetime):
+        shown = format_date(value.date()) if value.time() == time(0) else f"{format_date(value.date())} " \
+                                                                          f"{value:%H:%M}"
+        return shown, "date"
+    if isinstance(value, date):
+        return format_date(value), "date"
+    if isinstance(value, time | timedelta):
+        return str(value), "date"
+    if isinstance(value, int | float):
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value)), "number"
+        return repr(value) if isinstance(value, float) else str(value), "number"
+    return str(value), None
+
+
+# ---- rows to a frame ------------------------------------------------------------------------
+
+
+def _too_many_rows(path: Path, max_rows: int) -> Problem:
+    return Problem.of("E015", file=path, detail=f"hơn {max_rows:,} hàng dữ liệu; hãy tách thành nhiều tệp"
+                      .replace(",", "."))
+
+
+def _too_many_columns(path: Path, row: int) -> Problem:
+    return Problem.of("E015", file=path, row=row, detail=f"hơn {MAX_COLUMNS} cột có dữ liệu")
+
+
+def _header_key(text: str) -> str:
+    return fold(text).replace(" ", "")
+
+
+def _find_header(records: list[tuple[int, list[str]]], expect: tuple[str, ...]) -> int:
+    """Index in `records` of the header row."""
+    if not expect:
+        return 0
+    wanted = {_header_key(h) for h in expect}
+    best, best_hits = 0, 0
+    for i, (_, cells) in enumerate(records[:HEADER_SEARCH_ROWS]):
+        hits = len(wanted & {_header_key(clean(c)) for c in cells})
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best
+
+
+def _build(path: Path, records: list[tuple[int, list[str]]], cell_kinds: dict[tuple[int, int], CellKind],
+           encoding: str, sheet: str | None, expect: tuple[str, ...], max_rows: int) -> Table:
+    problems: list[Problem] = []
+    records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
+    if not records:
+        return Table(path, pd.DataFrame(), encoding, HEADER_ROW, (), sheet)
+    at = _find_header(records, expect)
+    header_row, header_cells = records[at]
+    data = records[at + 1:]
+    if len(data) > max_rows:
+        raise InputError(_too_many_rows(path, max_rows))
+    headers = [clean(h) for h in header_cells]
+    seen: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        if not header:
+            continue
+        key = _header_key(header)
+        if key in seen:
+            problems.append(Problem.of("E018", file=path, row=header_row, column=header, header=header,
+                                       first=column_letter(seen[key]), second=column_letter(position)))
+        else:
+            seen[key] = position
+    is_csv = encoding != "xlsx"
+    keep = {position: header for position, header in enumerate(headers)
+            if header and seen.get(_header_key(header)) == position}
+    columns: dict[str, list[str]] = {header: [] for header in keep.values()}
+    unnamed: dict[int, int] = {}  # column position → cells with data under no header
+    rows: list[int] = []
+    kinds: dict[tuple[int, str], CellKind] = {}
+    for index, (number, cells) in enumerate(data):
+        rows.append(number)
+        width = len(cells)
+        if is_csv and width > len(headers):  # a CSV row longer than its header is misaligned, not extra data
+            extra = [c.strip() for c in cells[len(headers):] if c.strip()]
+            if extra:
+                problems.append(Problem.of("E023", file=path, row=number, cells=width, headers=len(headers),
+                                           extra=", ".join(extra)[:80]))
+            width = len(headers)
+        for position in range(max(len(headers), width)):
+            text = _cell_text(path, number, headers, position, cells, problems)
+            header = keep.get(position)
+            if header is None:
+                if text and not (position < len(headers) and headers[position]):  # data under no header
+                    unnamed[position] = unnamed.get(position, 0) + 1
+                continue
+            columns[header].append(text)
+            kind = cell_kinds.get((number, position))
+            if kind is not None:
+                kinds[(index, header)] = kind
+    if any(p.severity == "error" for p in problems):
+        raise InputError(problems)
+    notes = tuple(
+        Problem.of("W025", file=path, row=header_row, column=column_letter(position),
+                   header=f"{column_letter(position)} (không có tiêu đề)", count=count)
+        for position, count in sorted(unnamed.items())
+    )
+    frame = pd.DataFrame(columns, dtype=object)
+    letters = {header: column_letter(position) for position, header in keep.items()}
+    return Table(path, frame, encoding, header_row, tuple(rows), sheet, kinds, letters, notes)
+
+
+def _cell_text(path: Path, row: int, headers: list[str], position: int, cells: list[str],
+               problems: list[Problem]) -> str:
+    raw = cells[position] if position < len(cells) else ""
+    if len(raw) > MAX_CELL_CHARS:
+        column = headers[position] if position < len(headers) and headers[position] else column_letter(position)
+        problems.append(Problem.of("E015", file=path, row=row, column=column,
+                                   detail=f"ô dài {len(raw):,} ký tự, quá giới hạn {MAX_CELL_CHARS:,} ký tự của "
+                                          "một ô Excel".replace(",", ".")))
+        return ""
+    return clean(strip_control(raw))
+
+
+def strip_control(text: str) -> str:
+    """Without control characters: invisible bytes, never data (and an .xlsx cannot hold them)."""
+    return text.translate(_CONTROL)
 
 
 def find_columns(table: Table, wanted: dict[str, tuple[str, bool]]) -> dict[str, str | None]:
@@ -52,16 +364,75 @@ def find_columns(table: Table, wanted: dict[str, tuple[str, bool]]) -> dict[str,
 
     Headers match ignoring case, diacritics and spacing; a missing required column is an
     E002 problem with a "did you mean" drawn from the headers present."""
-    present = {fold(h).replace(" ", ""): h for h in table.frame.columns}
+    present = {_header_key(h): h for h in table.frame.columns}
     found: dict[str, str | None] = {}
     problems = []
-    for field, (header, required) in wanted.items():
-        actual = present.get(fold(header).replace(" ", ""))
+    for name, (header, required) in wanted.items():
+        actual = present.get(_header_key(header))
         if actual is None and required:
-            problems.append(Problem.of("E002", file=table.path, line=HEADER_ROW, header=header,
+            problems.append(Problem.of("E002", file=table.path, line=None, row=table.header_row, header=header,
                                        hint=did_you_mean(header, list(table.frame.columns)),
                                        columns=", ".join(table.frame.columns) or "(không có)"))
-        found[field] = actual
+        found[name] = actual
     if problems:
         raise InputError(problems)
     return found
+
+
+# ---- legacy fonts ---------------------------------------------------------------------------
+
+UNICODE_ONLY_LETTERS = re.compile("[ĂăĐđƠơƯư\u1ea0-\u1ef9\u0300-\u036f]")  # letters no legacy font reads as
+_LEGACY_WORD = re.compile("[A-Za-z\u00a1-\u00ff]+")
+
+
+def _fits_font(text: str, font: str) -> bool:
+    """A cell too short to judge alone, in a column typed in `font`: convert it only when every
+    word becomes a Vietnamese syllable and at least one was not a syllable as it stood."""
+    if UNICODE_ONLY_LETTERS.search(text):
+        return False
+    words = [w for w in _LEGACY_WORD.findall(text) if not w.isascii()]
+    if not words:
+        return False
+    converted = [convert_legacy(w, font) for w in words]
+    return all(_is_syllable(c) for c in converted) and any(not _is_syllable(w) for w in words)
+
+
+def convert_legacy_cells(table: Table, headers: Iterable[str]) -> tuple[Table, list[Problem]]:
+    """Cells typed in TCVN3 or VNI (read as Latin-1 lookalikes, ``B¸o c¸o``) → Unicode, one W020 each.
+
+    Converting is never silent: every converted cell is reported with the text cchc read, so the
+    unit can fix its file. A column is judged as a whole first (short cells say too little alone).
+    """
+    frame = table.frame.copy()
+    problems: list[Problem] = []
+    for header in headers:
+        if header not in frame.columns:
+            continue
+        cells = frame[header].tolist()
+        suspects = [c for c in cells if c and not c.isascii()]
+        if not suspects:
+            continue
+        column_font = detect_legacy_font(" ".join(dict.fromkeys(suspects)))
+        changed = False
+        for index, text in enumerate(cells):
+            if not text or text.isascii():
+                continue
+            font = detect_legacy_font(text) or (column_font if column_font and _fits_font(text, column_font)
+                                                else None)
+            if font is None:
+                continue
+            converted = unicodedata.normalize("NFC", convert_legacy(text, font))
+            if converted == text:
+                continue
+            cells[index] = converted
+            changed = True
+            problems.append(Problem.of("W020", file=table.path, row=table.sheet_row(index), column=header,
+                                       font=font, example=LEGACY_FONTS[font], converted=converted))
+        if changed:
+            frame[header] = cells
+    return (replace(table, frame=frame) if problems else table), problems
+
+
+def iter_records(table: Table) -> Iterator[tuple[int, dict[str, str]]]:
+    """(frame index, {header: text}) for every data row."""
+    yield from enumerate(table.frame.to_dict("records"))

@@ -47,6 +47,24 @@ def _index(node: yaml.Node, path: PathKey, out: dict[PathKey, int]) -> None:
             _index(item, (*path, i), out)
 
 
+def _bad_date(node: yaml.Node | None) -> tuple[int | None, str]:
+    """Line and text of the first date-like scalar that is no real date."""
+    probe = yaml.SafeLoader("")
+    stack = [node]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, yaml.ScalarNode) and item.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                probe.construct_yaml_timestamp(item)
+            except ValueError:
+                return item.start_mark.line + 1, item.value
+        elif isinstance(item, yaml.MappingNode):
+            stack.extend(part for pair in item.value for part in pair)
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend(item.value)
+    return None, "?"
+
+
 def load_yaml(path: Path) -> tuple[Any, LineIndex]:
     """Load one YAML document safely; a syntax error becomes an R001 problem with its line."""
     try:
@@ -55,7 +73,12 @@ def load_yaml(path: Path) -> tuple[Any, LineIndex]:
         raise InputError(Problem.of("E001", file=path, path=path)) from None
     except (UnicodeDecodeError, OSError) as exc:
         raise InputError(Problem.of("E013", file=path, detail=str(exc))) from None
-    loader = yaml.SafeLoader(text)
+    try:
+        # The reader checks for non-printable characters as soon as it is built.
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:
+        raise InputError(Problem.of("R001", file=path, detail=str(exc))) from None
+    node: yaml.Node | None = None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -66,6 +89,9 @@ def load_yaml(path: Path) -> tuple[Any, LineIndex]:
                                     detail=detail)) from None
     except yaml.YAMLError as exc:
         raise InputError(Problem.of("R001", file=path, detail=str(exc))) from None
+    except ValueError:  # a date that does not exist (2023-02-31): PyYAML raises a bare ValueError
+        line, value = _bad_date(node)
+        raise InputError(Problem.of("R001", file=path, line=line, detail=f"ngày không có thật {value!r}")) from None
     finally:
         loader.dispose()
     lines: dict[PathKey, int] = {}

@@ -119,3 +119,10 @@ def test_rules_are_never_executed(scheme_copy: Path) -> None:
     _edit(field, 'id: "2"', 'id: !!python/object/apply:os.system ["echo pwned"]')
     [p] = _problems(scheme_copy)
     assert p.code == "R001"
+
+
+def test_control_character_in_a_rule_file_is_a_message_not_a_traceback(scheme_copy: Path) -> None:
+    field = scheme_copy / "fields" / "2-the-che.yaml"
+    _edit(field, 'id: "2"', 'id: "2\x07"')
+    [p] = _problems(scheme_copy)
+    assert p.code == "R001" and p.file == str(field)
