@@ -103,7 +103,7 @@ class DeadlineRequirement(_Requirement):
     are left out of the ratio and reported as not yet due."""
 
     type: Literal["deadlines"]
-    dataset: Literal["tasks", "procedures"]
+    dataset: Literal["tasks", "procedures", "reports"]
     where: Filter = {}
     threshold: Decimal = Decimal(1)
 

@@ -15,12 +15,17 @@ from typing import TYPE_CHECKING
 from engine.scheme import (
     Criterion,
     DeadlineRequirement,
+    DocumentRequirement,
     InputRequirement,
     RateRequirement,
+    Requirement,
     Scheme,
     Score,
 )
+from evidence.datasets import SPECS
 from evidence.problems import Problem, did_you_mean
+from evidence.references import DOCUMENT_KINDS, kind_from_name
+from evidence.text import fold
 
 if TYPE_CHECKING:
     from engine.scheme_loader import Locator
@@ -39,6 +44,7 @@ def check_scheme(scheme: Scheme, loc: Locator, *, units: set[str] | None = None)
                                    detail=f"các tiêu chí cộng lại {total}, total_max là {scheme.total_max}"))
     for crit in scheme.criteria():
         problems += _check_criterion(crit, loc, units)
+    problems += check_authoring(scheme, loc)
     return problems
 
 
@@ -183,3 +189,75 @@ def _method_needs(score: Score, known: dict[str, object]) -> list[str]:
     ):
         needs.append("yêu cầu input unit: points chỉ dùng với method: entered")
     return needs
+
+
+# ---- what rule authors get wrong without any schema error (cchc rules check) ---------------------
+
+FILTERABLE = ("text", "code", "unit")  # date, count and rate cells are typed values, never equal to text
+
+
+def check_authoring(scheme: Scheme, loc: Locator) -> list[Problem]:
+    """Names a rule can only get right by knowing the datasets and the register: a typo there
+    would silently never match, so it is an error; a date left in last year is a warning."""
+    problems: list[Problem] = []
+    if not scheme.decision:
+        file, line = loc.scheme("version")
+        problems.append(Problem.of("W010", file=file, line=line))
+    for crit in scheme.criteria():
+        for i, req in enumerate(crit.requires):
+            problems += _check_requirement_names(crit, i, req, scheme.year, loc)
+    return problems
+
+
+def _check_requirement_names(crit: Criterion, i: int, req: Requirement, year: int, loc: Locator) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(code: str, *path: str | int, **fields: object) -> None:
+        file, line = loc.criterion(crit.id, "requires", i, *path)
+        problems.append(Problem.of(code, file=file, line=line, criterion=crit.id, **fields))
+
+    if isinstance(req, DocumentRequirement):
+        kind = req.match.kind
+        if kind is not None and kind not in DOCUMENT_KINDS:
+            code = kind_from_name(kind)
+            add("R018", "match", "kind", kind=kind,
+                hint=f' (có phải là "{code}"?)' if code else did_you_mean(kind, list(DOCUMENT_KINDS)))
+        if req.match.period is not None and req.match.period != str(year):
+            add("W011", "match", "period", what="kỳ", value=req.match.period, year=year)
+    if isinstance(req, DocumentRequirement | RateRequirement) and req.due and req.due.year != year:
+        add("W011", "due", what="hạn", value=req.due.strftime("%d/%m/%Y"), year=year)
+    if isinstance(req, DeadlineRequirement):
+        for code, fields in _filter_issues(req.dataset, req.where):
+            add(code, "where", **fields)
+    elif isinstance(req, RateRequirement):
+        if req.dataset not in SPECS:
+            add("R015", "dataset", name=req.dataset, hint=did_you_mean(req.dataset, list(SPECS)),
+                known=", ".join(SPECS))
+            return problems
+        for key in ("numerator", "denominator"):
+            for code, fields in _filter_issues(req.dataset, getattr(req, key)):
+                add(code, key, **fields)
+    return problems
+
+
+def _filter_issues(dataset: str, where: dict[str, list[str]]) -> list[tuple[str, dict[str, object]]]:
+    """R016/R017 for a filter: the column must exist and be filterable, each value in its vocabulary."""
+    columns = {c.field: c for c in SPECS.get(dataset, ()) if c.type in FILTERABLE}
+    issues: list[tuple[str, dict[str, object]]] = []
+    for field, values in where.items():
+        column = columns.get(field)
+        if column is None:
+            issues.append(("R016", {"dataset": dataset, "field": field, "hint": did_you_mean(field, list(columns)),
+                                    "known": ", ".join(columns)}))
+            continue
+        if column.type != "code":
+            continue
+        for value in values:
+            if value in column.vocab:
+                continue
+            label_of = {fold(label).replace(" ", ""): code for code, labels in column.vocab.items() for label in labels}
+            code = label_of.get(fold(value).replace(" ", ""))
+            hint = f' (có phải là "{code}"?)' if code else did_you_mean(value, list(column.vocab))
+            issues.append(("R017", {"dataset": dataset, "field": field, "value": value, "hint": hint,
+                                    "allowed": ", ".join(column.vocab)}))
+    return issues

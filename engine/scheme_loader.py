@@ -14,11 +14,13 @@ from pydantic import ValidationError
 
 from engine.scheme import FieldOfCriteria, Scheme
 from engine.scheme_checks import check_scheme
+from evidence.case import _load_units as load_units  # the same reader and messages as a case's units.yaml
 from evidence.problems import InputError, Problem
 from evidence.yaml_lines import LineIndex, load_yaml, validation_problems
 
 SCHEME_FILE = "scheme.yaml"
 FIELDS_DIR = "fields"
+UNITS_FILE = "units.yaml"  # id: Vietnamese name of every unit owners may name
 
 
 class Locator:
@@ -69,9 +71,26 @@ def load_scheme(folder: Path, *, units: set[str] | None = None) -> Scheme:
     return scheme
 
 
+def _scheme_units(folder: Path, problems: list[Problem]) -> set[str] | None:
+    path = folder / UNITS_FILE
+    if not path.is_file():
+        problems.append(Problem.of("W012", file=path))
+        return None
+    try:
+        return set(load_units(path))
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
 def read_scheme(folder: Path, *, units: set[str] | None = None) -> tuple[Scheme | None, list[Problem]]:
-    """Load a scheme and return it with every problem (errors and warnings) found."""
+    """Load a scheme and return it with every problem (errors and warnings) found.
+
+    Without `units`, the scheme folder's own units.yaml (when present) says which units owners may name."""
     problems: list[Problem] = []
+    unit_problems: list[Problem] = []
+    if units is None:
+        units = _scheme_units(folder, unit_problems)
     head_path = folder / SCHEME_FILE
     if not head_path.is_file():
         return None, [Problem.of("E001", file=head_path, path=head_path)]
@@ -88,10 +107,9 @@ def read_scheme(folder: Path, *, units: set[str] | None = None) -> tuple[Scheme 
     field_files = sorted((folder / FIELDS_DIR).glob("*.yaml"))
     fields = [f for f in (_load_field(p, problems, locator) for p in field_files) if f is not None]
     if problems:
-        return None, problems
+        return None, problems + unit_problems
     try:
         scheme = Scheme.model_validate({**head, "fields": [f.model_dump() for f in fields]})
     except ValidationError as exc:
-        return None, validation_problems(exc, head_path, head_index, head, Scheme)
-    problems.extend(check_scheme(scheme, locator, units=units))
-    return scheme, problems
+        return None, validation_problems(exc, head_path, head_index, head, Scheme) + unit_problems
+    return scheme, unit_problems + check_scheme(scheme, locator, units=units)

@@ -1,0 +1,288 @@
+"""A scheme as Markdown, in Vietnamese: what a rule author or a unit reads instead of YAML.
+
+`cchc rules docs` writes one page per scheme (docs/rules/<scheme>.md) and, for a scheme whose
+predecessor (same province and kind of unit, previous year) sits beside it, the diff of the two
+(docs/rules/<old>-vs-<new>.md). The pages are committed; a test regenerates them and fails when
+they differ, so the docs never drift from the rules.
+
+The words for requirements and scoring methods live here and are reused by `rules_diff`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from engine.criterion_cases import CASES_DIR, SchemeCases, load_cases, scheme_units
+from engine.locations import rules_root
+from engine.scheme import (
+    Criterion,
+    DeadlineRequirement,
+    DocumentRequirement,
+    Filter,
+    InputRequirement,
+    RateRequirement,
+    Requirement,
+    Scheme,
+    Score,
+)
+from engine.scheme_loader import load_scheme
+from evidence.datasets import SPECS
+from evidence.formatting import day, percent, points
+from evidence.references import DOCUMENT_KINDS
+
+GENERATED = ("<!-- Tệp này do `cchc rules docs` sinh ra từ rules/{id}/. Đừng sửa tay: sửa bộ tiêu chí rồi chạy "
+             "lại lệnh. -->")
+UNVERIFIED = "†"
+DATASET_WORDS = {
+    "tasks": "nhiệm vụ được giao",
+    "procedures": "TTHC trình công bố",
+    "reports": "báo cáo phải gửi theo hạn",
+    "dossiers": "hồ sơ TTHC",
+    "staff_evaluations": "đánh giá công chức, viên chức",
+    "indicators": "chỉ số trích xuất",
+}
+TYPE_WORDS = {"document": "văn bản", "deadlines": "đúng hạn", "rate": "tỷ lệ", "input": "nhập ngoài"}
+
+
+@dataclass(frozen=True)
+class LoadedScheme:
+    folder: Path
+    scheme: Scheme
+    units: dict[str, str]
+    cases: SchemeCases
+
+
+def load(folder: Path) -> LoadedScheme:
+    scheme = load_scheme(folder)
+    return LoadedScheme(folder, scheme, scheme_units(folder, scheme), load_cases(folder, scheme))
+
+
+# ---- words ----------------------------------------------------------------------------------------
+
+def cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def codes(ids: Iterable[str]) -> str:
+    return ", ".join(f"`{i}`" for i in ids)
+
+
+def owners(ids: Iterable[str], units: dict[str, str]) -> str:
+    return ", ".join(f"{units.get(u, u)} (`{u}`)" for u in ids)
+
+
+def _filter_words(dataset: str, where: Filter) -> str:
+    columns = {c.field: c for c in SPECS.get(dataset, ())}
+    parts = []
+    for field, values in where.items():
+        column = columns.get(field)
+        header = column.header if column else field
+        shown = [column.vocab[v][0] if column and v in column.vocab else v for v in values]
+        parts.append(f"{header}: {' hoặc '.join(shown)}")
+    return "; ".join(parts)
+
+
+def requirement_words(crit: Criterion, req: Requirement) -> str:
+    """What evidence satisfies a requirement, in words."""
+    if isinstance(req, DocumentRequirement):
+        m = req.match
+        parts = []
+        if m.kind:
+            parts.append(f"{DOCUMENT_KINDS.get(m.kind, m.kind)} ({m.kind})")
+        else:
+            parts.append("văn bản")
+        if m.tags:
+            parts.append(f"nhãn {codes(m.tags)}")
+        if m.issuer:
+            parts.append(f"cơ quan ban hành {m.issuer}")
+        if m.period:
+            parts.append(f"kỳ {m.period}")
+        text = ", ".join(parts)
+        if req.due:
+            text += f"; gửi hoặc ban hành chậm nhất ngày {day(req.due)}"
+        if req.basis:
+            text += f"; căn cứ: {req.basis}"
+        return text
+    if isinstance(req, DeadlineRequirement):
+        where = f" ({_filter_words(req.dataset, req.where)})" if req.where else ""
+        return (f"các mục của bộ dữ liệu {DATASET_WORDS.get(req.dataset, req.dataset)} (`{req.dataset}`){where} "
+                f"hoàn thành đúng hạn; tỷ lệ đúng hạn cần đạt {percent(req.threshold)} (mục còn trong hạn không tính)")
+    if isinstance(req, RateRequirement):
+        name = f"{DATASET_WORDS.get(req.dataset, req.dataset)} (`{req.dataset}`)"
+        if req.dataset == "indicators":
+            text = f"chỉ số `{req.indicator}` trong bộ dữ liệu {name} đạt {percent(req.threshold)}"
+        else:
+            den = _filter_words(req.dataset, req.denominator) or "mọi dòng"
+            text = (f"trong bộ dữ liệu {name}, tỷ lệ [{_filter_words(req.dataset, req.numerator)}] trên "
+                    f"[{den}] đạt {percent(req.threshold)}")
+        if req.if_empty == "met":
+            text += "; không có trường hợp nào phải tính thì đạt"
+        if req.due:
+            text += f"; đo tại ngày {day(req.due)}"
+        return text
+    assert isinstance(req, InputRequirement)
+    unit = "điểm" if req.unit == "points" else "tỷ lệ trong [0, 1]"
+    return f"giá trị nhập ngoài có nguồn (`inputs.yaml`: `{crit.id}` / `{req.id}`), tính bằng {unit}"
+
+
+def scoring_lines(score: Score, cap: Decimal) -> list[str]:
+    """How points come out, in words: one line, or one per part of a `sum` (indented)."""
+    reqs = codes(score.requires)
+    m = score.method
+    if m == "sum":
+        lines = [f"Cộng {len(score.parts)} phần:"]
+        for part in score.parts:
+            sub = scoring_lines(part, part.max or Decimal(0))
+            name = " ".join(x for x in (part.id or "", part.label or "") if x)
+            lines.append(f"  - {name} ({points(part.max or Decimal(0))} điểm): {sub[0]}")
+            lines += [f"  {line}" for line in sub[1:]]
+        return lines
+    if m == "all_or_nothing":
+        text = f"đủ {points(cap)} điểm khi {reqs} đạt, không thì 0"
+    elif m == "proportional":
+        text = (f"{points(cap)} điểm × tỷ lệ đạt của {reqs}" if len(score.requires) == 1 else
+                f"{points(cap)} điểm chia đều cho {reqs}, mỗi yêu cầu theo tỷ lệ đạt của nó")
+    elif m == "bands":
+        bands = "; ".join(f"từ {percent(b.min)} được {points(b.points)}"
+                          for b in sorted(score.bands, key=lambda b: b.min, reverse=True))
+        text = f"theo mức của tỷ lệ {reqs}: {bands}"
+    elif m == "per_item":
+        text = f"{points(score.per_item or Decimal(0))} điểm cho mỗi mục đạt của {reqs}, tối đa {points(cap)}"
+    elif m == "deduction":
+        text = (f"{points(cap)} điểm, trừ {points(score.per_violation or Decimal(0))} cho mỗi vi phạm trong "
+                f"{reqs}, không dưới {points(score.floor)}")
+    else:
+        text = f"điểm nhập ngoài của {reqs}, tối đa {points(cap)}"
+    if score.shows:
+        text += f" (chỉ hiện để tham khảo, không tính điểm: {codes(score.shows)})"
+    return [text]
+
+
+def source_words(crit: Criterion) -> str:
+    if crit.verified:
+        return f"{crit.source.document} — đã đối chiếu văn bản gốc"
+    notes = "; ".join(n for n in crit.assumptions() if n)
+    return f"{crit.source.document} — **chưa đối chiếu văn bản gốc** {UNVERIFIED}. Giả định: {notes}"
+
+
+# ---- pages ----------------------------------------------------------------------------------------
+
+def render_scheme(loaded: LoadedScheme, *, diff_page: str | None = None) -> str:
+    s, units = loaded.scheme, loaded.units
+    out: list[str] = [GENERATED.format(id=s.id), "", f"# {s.title}", ""]
+    out += ["| | |", "|---|---|",
+            f"| Mã bộ tiêu chí | `{s.id}` (thư mục `rules/{loaded.folder.name}/`) |",
+            f"| Phiên bản | {cell(s.version)} |",
+            f"| Quyết định | {cell(s.decision or 'chưa nêu (W010)')} |",
+            f"| Năm đánh giá | {s.year} |",
+            f"| Tỉnh; loại cơ quan | {cell(s.province)}; {cell(s.unit_type)} |",
+            f"| Tổng điểm tối đa | {points(s.total_max)} |",
+            f"| Nguồn | {cell(s.source.document)} |",
+            f"| Đã đối chiếu văn bản gốc | {'có' if s.source.verified else 'chưa ' + UNVERIFIED} |"]
+    if s.source.note:
+        out += ["", f"{UNVERIFIED} {s.source.note}" if not s.source.verified else s.source.note]
+    if diff_page:
+        out += ["", f"Những gì thay đổi so với bộ năm trước: [{diff_page}]({diff_page})."]
+    unverified = [c for c in s.criteria() if not c.verified]
+    out += ["", "## Tổng quan", "",
+            "| Lĩnh vực | Tiêu chí | Tên | Điểm tối đa | Đơn vị phụ trách | Đối chiếu | Ca kiểm thử |",
+            "|---|---|---|---:|---|---|---:|"]
+    for f in s.fields:
+        for c in f.criteria:
+            n = sum(1 for k in loaded.cases.cases if k.criterion == c.id)
+            out.append(f"| {cell(f.id)} | [{c.id}](#tieu-chi-{_anchor(c.id)}) | {cell(c.title)} | {points(c.max)} | "
+                       f"{cell(', '.join(c.owners))} | {'có' if c.verified else 'chưa ' + UNVERIFIED} | {n} |")
+    at_stake = sum((c.max for c in unverified), Decimal(0))
+    out += ["", f"Tổng: {len(s.criteria())} tiêu chí, {points(s.total_max)} điểm; {len(unverified)} tiêu chí "
+                f"({points(at_stake)} điểm) dựa trên giả định chưa đối chiếu văn bản gốc ({UNVERIFIED})."]
+    out += ["", "## Xếp loại", "", "| Xếp loại | Chỉ số từ | Dưới |", "|---|---:|---:|"]
+    for b in s.classification.bands:
+        low = "—" if b.min is None else points(b.min)
+        high = "—" if b.below is None else points(b.below)
+        out.append(f"| {cell(b.label)} | {low} | {high} |")
+    if not s.classification.verified:
+        out += ["", f"{UNVERIFIED} Chưa đối chiếu văn bản gốc. {s.classification.note or ''}".rstrip()]
+    out += ["", "## Đơn vị", "", "| Mã | Tên |", "|---|---|"]
+    out += [f"| `{u}` | {cell(name)} |" for u, name in units.items()]
+    for f in s.fields:
+        out += ["", f"## Lĩnh vực {f.id}. {f.title}"]
+        for c in f.criteria:
+            out += _criterion(loaded, c)
+    return "\n".join(out) + "\n"
+
+
+def _anchor(criterion_id: str) -> str:
+    return criterion_id.replace(".", "-").lower()
+
+
+def _criterion(loaded: LoadedScheme, c: Criterion) -> list[str]:
+    units = loaded.units
+    out = ["", f'<a id="tieu-chi-{_anchor(c.id)}"></a>', "",
+           f"### {c.id}. {c.title} — {points(c.max)} điểm{'' if c.verified else ' ' + UNVERIFIED}", "",
+           f"- **Đơn vị phụ trách:** {owners(c.owners, units)}",
+           f"- **Nguồn:** {source_words(c)}"]
+    lines = scoring_lines(c.score, c.max)
+    out.append(f"- **Cách chấm:** {lines[0]}")
+    out += [f"  {line}" for line in lines[1:]]
+    out.append(f"- **Khắc phục:** {' '.join(c.remedy.split())}")
+    out += ["", "| Yêu cầu | Nội dung | Loại | Bằng chứng cần có | Phụ trách |", "|---|---|---|---|---|"]
+    for r in c.requires:
+        out.append(f"| `{r.id}` | {cell(r.label)} | {TYPE_WORDS[r.type]} | {cell(requirement_words(c, r))} | "
+                   f"{cell(', '.join(r.owner))} |")
+    cases = [k for k in loaded.cases.cases if k.criterion == c.id]
+    if cases:
+        file = f"rules/{loaded.folder.name}/{CASES_DIR}/{c.id}.yaml"
+        out += ["", f"Ca kiểm thử (`{file}`, chạy: `cchc rules test {loaded.folder.name} -c {c.id}`):", "",
+                "| Ca | Tình huống | Điểm | Tình trạng | Còn thiếu |", "|---|---|---:|---|---|"]
+        for k in cases:
+            out.append(f"| `{k.name}` | {cell(k.description)} | {points(k.expect.points)} | {k.expect.status} | "
+                       f"{codes(k.expect.missing) or '—'} |")
+    else:
+        out += ["", f"Chưa có ca kiểm thử (cần `rules/{loaded.folder.name}/{CASES_DIR}/{c.id}.yaml`)."]
+    return out
+
+
+def predecessor(scheme: Scheme, others: Iterable[LoadedScheme]) -> LoadedScheme | None:
+    """The same province's and kind of unit's scheme for the previous year, if there is one."""
+    found = [o for o in others if o.scheme.province == scheme.province and o.scheme.unit_type == scheme.unit_type
+             and o.scheme.year == scheme.year - 1]
+    return max(found, key=lambda o: o.scheme.version) if found else None
+
+
+def diff_page_name(old: Scheme, new: Scheme) -> str:
+    return f"{old.id}-vs-{new.id}.md"
+
+
+def render_all(folders: Iterable[Path]) -> dict[str, str]:
+    """Every page for these schemes: file name (in docs/rules/) → Markdown."""
+    from engine.rules_diff import diff_schemes, render_markdown
+
+    wanted = [load(f) for f in folders]
+    siblings: dict[Path, list[LoadedScheme]] = {}
+    pages: dict[str, str] = {}
+    for loaded in wanted:
+        parent = loaded.folder.resolve().parent
+        if parent not in siblings:
+            siblings[parent] = [w for w in wanted if w.folder.resolve().parent == parent]
+            known = {w.folder.resolve() for w in siblings[parent]}
+            siblings[parent] += [load(p) for p in sorted(parent.iterdir())
+                                 if (p / "scheme.yaml").is_file() and p.resolve() not in known]
+        before = predecessor(loaded.scheme, siblings[parent])
+        diff_name = None
+        if before is not None:
+            diff_name = diff_page_name(before.scheme, loaded.scheme)
+            diff = diff_schemes(before.scheme, loaded.scheme, old_units=before.units, new_units=loaded.units)
+            pages[diff_name] = (GENERATED.format(id=f"{before.folder.name}/ và rules/{loaded.folder.name}") + "\n\n"
+                                + render_markdown(diff))
+        pages[f"{loaded.scheme.id}.md"] = render_scheme(loaded, diff_page=diff_name)
+    return pages
+
+
+def default_docs_dir() -> Path:
+    """docs/rules/ of the source tree the rules come from, else of the current folder."""
+    root = rules_root().parent
+    return root / "docs" / "rules" if (root / "pyproject.toml").is_file() else Path.cwd() / "docs" / "rules"
