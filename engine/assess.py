@@ -111,7 +111,7 @@ def _input_outcome(crit: Criterion, req: InputRequirement, value: InputValue | N
     return Outcome(req.id, "entered", value.value, good=1, trace=trace)
 
 
-def _outcomes(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date,
+def requirement_outcomes(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date,
               warnings: list[Problem]) -> dict[str, dict[str, Outcome]]:
     # Documents dated after the as-of date did not exist yet at that date.
     current, later = [], []
@@ -205,6 +205,7 @@ def _evaluate_criterion(crit: Criterion, field_id: str, outcomes: dict[str, Outc
         missing=tuple(missing), parts=tuple(breakdown(crit.score, cap, outcomes)),
         verified=crit.verified, assumptions=tuple(crit.assumptions()), reachable=max(reachable, pts),
         remedy=crit.remedy, stake_by_unit=stake_by_unit,
+        met=frozenset(rid for rid, o in outcomes.items() if o.met),
     )
 
 
@@ -224,7 +225,7 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
     if case.scheme_version and case.scheme_version != scheme.version:
         warnings.append(Problem.of("W002", file="case.yaml", case_version=case.scheme_version,
                                    scheme_version=scheme.version))
-    outcomes = _outcomes(scheme, matcher, evidence, as_of, warnings)
+    outcomes = requirement_outcomes(scheme, matcher, evidence, as_of, warnings)
 
     results: list[CriterionResult] = []
     for fld in scheme.fields:

@@ -25,11 +25,11 @@ from typing import Annotated, Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from engine.assess import Assessor, _outcomes
+from engine.assess import Assessor
 from engine.results import STATUS
 from engine.scheme import Criterion, InputRequirement, Scheme
 from engine.scheme_loader import UNITS_FILE
-from evidence.case import Evidence, InputValue, _load_units
+from evidence.case import Evidence, InputValue, load_units
 from evidence.case_file import CaseFile
 from evidence.datasets import SPECS, read_dataset
 from evidence.formatting import points as shown_points
@@ -133,7 +133,7 @@ def scheme_units(folder: Path, scheme: Scheme) -> dict[str, str]:
     """Units cases may name: the scheme's units.yaml, else every owner the scheme names."""
     path = folder / UNITS_FILE
     if path.is_file():
-        return _load_units(path)
+        return load_units(path)
     owners = {u for c in scheme.criteria() for u in (*c.owners, *(o for r in c.requires for o in r.owner))}
     return {u: u for u in sorted(owners)}
 
@@ -361,7 +361,6 @@ def run_case(assessor: Assessor, case: CriterionCase) -> CaseResult:
     """Score one case with the real engine and compare with what it expects."""
     try:
         result = assessor.assess(case.evidence, as_of=case.as_of)
-        outcomes = _outcomes(assessor.scheme, assessor.matcher, case.evidence, case.as_of, [])[case.criterion]
     except InputError as exc:
         detail = "; ".join(str(p) for p in exc.problems)
         problem = Problem.of("R026", file=case.file, line=case.line, criterion=case.criterion, case=case.name,
@@ -379,8 +378,8 @@ def run_case(assessor: Assessor, case: CriterionCase) -> CaseResult:
         diffs.append(f"việc còn thiếu mong đợi [{', '.join(sorted(set(want.missing)))}], được [{', '.join(missing)}]")
     problems = () if not diffs else (Problem.of("R022", file=case.file, line=case.line, criterion=case.criterion,
                                                 case=case.name, detail="; ".join(diffs)),)
-    met = frozenset(rid for rid, o in outcomes.items() if o.met)
-    return CaseResult(case, crit.points, crit.status, missing, met, frozenset(outcomes) - met, crit.trace, problems)
+    every = frozenset(r.id for r in assessor.scheme.criterion(case.criterion).requires)
+    return CaseResult(case, crit.points, crit.status, missing, crit.met, every - crit.met, crit.trace, problems)
 
 
 def coverage_problems(scheme: Scheme, cases: SchemeCases, results: Iterable[CaseResult],

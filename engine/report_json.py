@@ -46,6 +46,7 @@ def _criterion(c: CriterionResult) -> dict[str, Any]:
         "verified": c.verified,
         "assumptions": list(c.assumptions),
         "applicable": c.applicable,
+        "requirements_met": sorted(c.met),
     }
 
 

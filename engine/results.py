@@ -50,6 +50,7 @@ class CriterionResult:
     reachable: Decimal
     remedy: str
     stake_by_unit: dict[str, Decimal] = field(default_factory=dict)  # joint gain of each unit's items
+    met: frozenset[str] = frozenset()  # requirement ids the evidence meets (the rest: not met)
     applicable: bool = True
 
 

@@ -23,6 +23,7 @@ from engine.scheme import (
     Score,
 )
 from evidence.datasets import SPECS
+from evidence.formatting import points as points_text
 from evidence.problems import Problem, did_you_mean
 from evidence.references import DOCUMENT_KINDS, kind_from_name
 from evidence.text import fold
@@ -156,7 +157,7 @@ def _check_criterion(crit: Criterion, loc: Locator, units: set[str] | None) -> l
         if req.id not in used:
             add("R009", "requires", i, id=req.id)
     if not crit.source.verified:
-        problems.append(Problem.of("W001", file=file, line=at("source"), criterion=crit.id, points=crit.max))
+        problems.append(Problem.of("W001", file=file, line=at("source"), criterion=crit.id, points=points_text(crit.max)))
     return problems
 
 

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from engine.scheme import FieldOfCriteria, Scheme
 from engine.scheme_checks import check_scheme
-from evidence.case import _load_units as load_units  # the same reader and messages as a case's units.yaml
+from evidence.case import load_units  # the same reader and messages as a case's units.yaml
 from evidence.problems import InputError, Problem
 from evidence.yaml_lines import LineIndex, load_yaml, validation_problems
 

@@ -58,7 +58,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _load_units(path: Path) -> dict[str, str]:
+def load_units(path: Path) -> dict[str, str]:
     data, index = load_yaml(path)
     if not isinstance(data, dict) or not data:
         raise InputError(Problem.of("E009", file=path, line=1, detail="cần danh sách  mã-đơn-vị: Tên đơn vị"))
@@ -128,7 +128,7 @@ def load_case(folder: Path) -> Evidence:
 
     units: dict[str, str] = {}
     try:
-        units = _load_units(folder / UNITS_FILE)
+        units = load_units(folder / UNITS_FILE)
         hashes[UNITS_FILE] = _sha256(folder / UNITS_FILE)
     except InputError as exc:
         problems.extend(exc.problems)

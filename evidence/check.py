@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from evidence.case import CASE_FILE, UNITS_FILE, _load_units, load_case
+from evidence.case import CASE_FILE, UNITS_FILE, load_case, load_units
 from evidence.case_file import CaseFile
 from evidence.paths import PathEscapeError, inside
 from evidence.problems import InputError, Problem, did_you_mean
@@ -134,7 +134,7 @@ def check_case(folder: Path, *, requirements: Mapping[str, Collection[str]] | No
 def _registers_again(folder: Path, case: CaseFile) -> Registers | None:
     """The registers' counts when loading the case failed (their problems are already listed)."""
     try:
-        units = _load_units(folder / UNITS_FILE)
+        units = load_units(folder / UNITS_FILE)
     except InputError:
         units = {}
     try:

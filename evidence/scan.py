@@ -337,7 +337,7 @@ class _Sheet:
     def _open_excel(self, exists: bool) -> None:
         import openpyxl
 
-        from evidence.tables import _register_sheet
+        from evidence.tables import register_sheet
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -346,7 +346,7 @@ class _Sheet:
             else:
                 self.workbook = openpyxl.Workbook()
                 self.workbook.active.title = "Sổ đăng ký"
-        self.sheet = _register_sheet(self.workbook)
+        self.sheet = register_sheet(self.workbook)
 
     def _open_csv(self) -> None:
         try:

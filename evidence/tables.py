@@ -37,12 +37,12 @@ from evidence.problems import InputError, Problem, did_you_mean
 from evidence.text import (
     LEGACY_FONTS,
     TextEncodingError,
-    _is_syllable,  # the syllable test behind detect_legacy_font, reused for one cell in a legacy column
     clean,
     convert_legacy,
     decode_bytes,
     detect_legacy_font,
     fold,
+    is_syllable,  # the syllable test behind detect_legacy_font, reused for one cell in a legacy column
 )
 
 HEADER_ROW = 1
@@ -192,7 +192,7 @@ def _xlsx_records(path: Path, max_rows: int) -> tuple[str, Records, dict[tuple[i
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
             workbook = openpyxl.load_workbook(handle, read_only=True, data_only=False, keep_links=False)
             try:
-                sheet = _register_sheet(workbook)
+                sheet = register_sheet(workbook)
                 sheet.reset_dimensions()  # a wrong <dimension> written by other software must not cut rows
                 for number, row in enumerate(sheet.iter_rows(), start=1):
                     if number > max_rows + HEADER_SEARCH_ROWS and any(c.value is not None for c in row):
@@ -218,7 +218,7 @@ def _xlsx_records(path: Path, max_rows: int) -> tuple[str, Records, dict[tuple[i
     return title, records, kinds
 
 
-def _register_sheet(workbook: Any) -> Any:  # openpyxl's read-only sheet types are private
+def register_sheet(workbook: Any) -> Any:  # openpyxl's read-only sheet types are private
     sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
     if not sheets:
         raise ValueError("no worksheet")
@@ -394,7 +394,7 @@ def _fits_font(text: str, font: str) -> bool:
     if not words:
         return False
     converted = [convert_legacy(w, font) for w in words]
-    return all(_is_syllable(c) for c in converted) and any(not _is_syllable(w) for w in words)
+    return all(is_syllable(c) for c in converted) and any(not is_syllable(w) for w in words)
 
 
 def convert_legacy_cells(table: Table, headers: Iterable[str]) -> tuple[Table, list[Problem]]:

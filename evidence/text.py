@@ -268,7 +268,7 @@ _SYLLABLE = re.compile(
 _GLIDES = frozenset("iyuo")
 
 
-def _is_syllable(word: str) -> bool:
+def is_syllable(word: str) -> bool:
     toneless: list[str] = []
     tone, tone_at = "", -1
     for ch in unicodedata.normalize("NFC", word.lower()):
@@ -328,9 +328,9 @@ def _score(words: set[str], back: dict[str, str]) -> tuple[int, int, bool]:
         converted = _convert(word, back)
         if not _has_vowel(converted) or _looks_like_symbol_use(word):
             continue  # "Q§" (QĐ), "µm", "x·y": these say nothing either way
-        if not _is_syllable(converted):
+        if not is_syllable(converted):
             misses += 1
-        elif not _is_syllable(word):
+        elif not is_syllable(word):
             hits += 1
             inside = inside or _foreign_inside(word)
     return hits, misses, inside
@@ -418,7 +418,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 def _syllables(text: str) -> int:
     """How many words with a non-ASCII letter are Vietnamese syllables."""
-    return sum(1 for word in re.findall(r"[^\W\d_]+", text) if not word.isascii() and _is_syllable(word))
+    return sum(1 for word in re.findall(r"[^\W\d_]+", text) if not word.isascii() and is_syllable(word))
 
 
 def _undecodable(code: str, data: bytes, position: int) -> TextEncodingError:

@@ -87,12 +87,12 @@ def template_rows(scheme: Scheme, unit: str, case: CaseFile) -> tuple[list[Templ
 
 
 def _case_and_scheme(name: str | None) -> tuple[Path, CaseFile, dict[str, str], Scheme]:
-    from evidence.case import UNITS_FILE, _load_units
+    from evidence.case import UNITS_FILE, load_units
     from evidence.check import read_case_file
 
     folder = find_case(name).resolve()
     case = read_case_file(folder)
-    units = _load_units(folder / UNITS_FILE)
+    units = load_units(folder / UNITS_FILE)
     scheme = load_scheme(find_scheme(case.scheme, folder), units=set(units))
     return folder, case, units, scheme
 
@@ -138,7 +138,7 @@ def _case_folder_of(register: Path, folder: Path, given: str | None) -> Path:
 
 
 def run_scan(args: argparse.Namespace) -> int:
-    from evidence.case import UNITS_FILE, _load_units
+    from evidence.case import UNITS_FILE, load_units
     from evidence.scan import scan_folder
 
     register, folder = Path(args.out), Path(args.dir)
@@ -146,7 +146,7 @@ def run_scan(args: argparse.Namespace) -> int:
     if not (case_folder / "case.yaml").is_file():
         print(f"Không thấy case.yaml: đường dẫn cột Tệp tính từ thư mục {case_folder}.")
     if args.unit and (case_folder / UNITS_FILE).is_file():
-        units = _load_units(case_folder / UNITS_FILE)
+        units = load_units(case_folder / UNITS_FILE)
         if args.unit not in units:
             raise InputError(Problem.of("E004", file=case_folder / UNITS_FILE, unit=args.unit,
                                         hint=did_you_mean(args.unit, list(units))))
@@ -198,7 +198,7 @@ def _relative(problem: Problem, folder: Path) -> Problem:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from evidence.case import UNITS_FILE, _load_units
+    from evidence.case import UNITS_FILE, load_units
     from evidence.check import check_case, read_case_file
 
     folder = find_case(args.case).resolve()
@@ -206,7 +206,7 @@ def run_check(args: argparse.Namespace) -> int:
     requirements: dict[str, set[str]] | None = None
     scheme_problems: list[Problem] = []
     try:
-        units = _load_units(folder / UNITS_FILE)
+        units = load_units(folder / UNITS_FILE)
     except InputError:
         units = None  # check_case reports units.yaml itself
     if units is not None:
