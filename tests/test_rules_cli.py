@@ -51,7 +51,7 @@ def test_check_the_shipped_schemes(capsys) -> None:
     assert "ha-giang-2023-so (phiên bản 2023.1): 19 tiêu chí, 100 điểm, 67 ca kiểm thử" in out
     assert "ha-giang-2024-so (phiên bản 2024.1): 21 tiêu chí, 100 điểm" in out
     # unverified rules are warnings, listed with their points
-    assert "tiêu chí khac: [W001] tiêu chí chưa được đối chiếu văn bản gốc (verified: false): 57.5 điểm" in out
+    assert "tiêu chí khac: [W001] tiêu chí chưa được đối chiếu văn bản gốc (verified: false): 57,5 điểm" in out
     assert out.count("→ 0 lỗi") == 2 and "19 tiêu chí chưa đối chiếu văn bản gốc (verified: false), 100 điểm" in out
 
 
