@@ -123,6 +123,7 @@ def requirement_outcomes(scheme: Scheme, matcher: Matcher, evidence: Evidence, a
                  for d in later]
     placeholders = [d for d in evidence.documents if d.placeholder]
     matches = document_requirements.match_documents(matcher, current)
+    evidence_due = scheme.evidence_deadline.due if scheme.evidence_deadline else None
 
     # Dossier statuses follow their dates at this as-of date (W030 where the source says otherwise).
     frames = dict(evidence.datasets)
@@ -135,7 +136,8 @@ def requirement_outcomes(scheme: Scheme, matcher: Matcher, evidence: Evidence, a
         found: dict[str, Outcome] = {}
         for req in crit.requires:
             if isinstance(req, DocumentRequirement):
-                found[req.id] = document_requirements.evaluate(crit, req, matches, current, placeholders, as_of)
+                found[req.id] = document_requirements.evaluate(crit, req, matches, current, placeholders, as_of,
+                                                               evidence_due)
             elif isinstance(req, DeadlineRequirement):
                 frame = frames.get(req.dataset)
                 source = evidence.case.dataset_path(req.dataset)
@@ -257,4 +259,15 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
         reachable=sum((r.reachable for r in applicable), Decimal(0)), criteria=tuple(results),
         fields=fields, last_official=comparison, units=dict(evidence.units), matcher=matcher.name,
         engine_version=engine_version(), hashes=dict(evidence.hashes), warnings=tuple(warnings),
+        assumptions=_scheme_assumptions(scheme),
     )
+
+
+def _scheme_assumptions(scheme: Scheme) -> tuple[str, ...]:
+    notes = []
+    if not scheme.classification.verified:
+        notes.append(f"Xếp loại: {scheme.classification.note}")
+    deadline = scheme.evidence_deadline
+    if deadline is not None and not deadline.verified:
+        notes.append(f"Hạn nộp tài liệu kiểm chứng {day(deadline.due)}: {deadline.note}")
+    return tuple(notes)

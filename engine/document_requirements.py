@@ -92,7 +92,10 @@ def _where(doc: Document) -> str:
 
 
 def evaluate(crit: Criterion, req: DocumentRequirement, result: MatchResult,
-             documents: Sequence[Document], placeholders: Sequence[Document], as_of: date) -> Outcome:
+             documents: Sequence[Document], placeholders: Sequence[Document], as_of: date,
+             evidence_due: date | None = None) -> Outcome:
+    """`evidence_due`: the scheme's deadline for evidence, for requirements without a due date of
+    their own; before it, a document not yet in is "not yet due" rather than missing."""
     match_id, link_id = rule_ids(crit.id, req.id)
     matched = [documents[i] for i in result.matched.get(match_id, ())]
     linked = [documents[i] for i in result.matched.get(link_id, ()) if documents[i] not in matched]
@@ -123,15 +126,17 @@ def evaluate(crit: Criterion, req: DocumentRequirement, result: MatchResult,
         noted = [p for p in placeholders if p.criterion == crit.id and p.requirement == req.id]
         why = f"; sổ đăng ký ghi chưa có ({_where(noted[0])}{': ' + noted[0].note if noted[0].note else ''})" \
             if noted else ""
-        not_due = req.due is not None and as_of <= req.due
+        due = req.due or evidence_due
+        not_due = due is not None and as_of <= due
         if not_due:
-            trace.append(f"Chưa đến hạn — {label}: chưa có, hạn {day(req.due)}{why}")
+            which = "hạn" if req.due else "hạn nộp tài liệu kiểm chứng"
+            trace.append(f"Chưa đến hạn — {label}: chưa có, {which} {day(due)}{why}")
             state = "not_due"
         else:
             trace.append(f"Thiếu — {label}: không có tài liệu nào khớp ({_wanted(req)}){why}")
             state = "missing"
     outcome = Outcome(req.id, state, ZERO, bad=1, trace=tuple(trace))
     resolved = fully_met(outcome, f"Đạt — {label} (giả định đã có)")
-    item = Item(req.id, label, owner, req.due, "not_due" if state == "not_due" else state, resolved)
+    item = Item(req.id, label, owner, req.due or (evidence_due if state == "not_due" else None), state, resolved)
     return Outcome(req.id, state, ZERO, bad=1, trace=tuple(trace), items=(item,),
                    if_due_met=resolved if state == "not_due" else None)

@@ -63,6 +63,7 @@ def to_dict(a: Assessment) -> dict[str, Any]:
         "index_percent": _num(a.index_percent),
         "classification": a.classification,
         "classification_verified": a.classification_verified,
+        "assumptions": list(a.assumptions),
         "reachable": _num(a.reachable),
         "last_official": None if last is None else {
             "year": last.year, "total": _num(last.total), "classification": last.classification,

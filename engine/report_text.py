@@ -132,6 +132,8 @@ def _explanations(a: Assessment) -> list[Text]:
 def _assumptions(a: Assessment) -> Text:
     t = Text()
     t.append(f"{UNVERIFIED} Điểm dựa trên giả định chưa đối chiếu văn bản gốc (verified: false):\n", style="bold")
+    for note in a.assumptions:
+        t.append(f"  Bộ tiêu chí — {note}\n")
     for c in a.criteria:
         for note in c.assumptions:
             t.append(f"  {c.id}: {note}\n")
@@ -157,7 +159,7 @@ def render(a: Assessment, console: Console) -> None:
     if explanations:
         console.print(Text("\nGiải thích điểm (các tiêu chí chưa đạt đủ điểm)", style="bold underline"))
         console.print(Group(*explanations))
-    if any(not c.verified for c in a.criteria) or not a.classification_verified:
+    if any(not c.verified for c in a.criteria) or a.assumptions:
         console.print(_assumptions(a))
     warnings = [w for w in a.warnings if w.code != "W001"]
     if warnings:

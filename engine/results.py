@@ -95,7 +95,7 @@ class Assessment:
     hashes: dict[str, str]
     warnings: tuple[Problem, ...] = ()
     unit_filter: str | None = None
-    notes: tuple[str, ...] = field(default=())
+    assumptions: tuple[str, ...] = ()  # scheme-level assumptions not checked against the source
 
     def stake_by_unit(self) -> dict[str, Decimal]:
         """Points each unit's open items are worth, criterion by criterion added up."""

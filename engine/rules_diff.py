@@ -87,6 +87,9 @@ def diff_schemes(old: Scheme, new: Scheme, *, old_units: dict[str, str] | None =
     scheme_change("quyết định", old.decision, new.decision)
     scheme_change("năm đánh giá", old.year, new.year)
     scheme_change("tổng điểm tối đa", points(old.total_max), points(new.total_max))
+    scheme_change("hạn nộp tài liệu kiểm chứng",
+                  day(old.evidence_deadline.due) if old.evidence_deadline else None,
+                  day(new.evidence_deadline.due) if new.evidence_deadline else None)
     scheme_change("xếp loại", _bands(old), _bands(new))
     scheme_change("đã đối chiếu văn bản gốc", _yes(old.source.verified), _yes(new.source.verified))
     if old_units is not None and new_units is not None:

@@ -171,6 +171,13 @@ def source_words(crit: Criterion) -> str:
 
 # ---- pages ----------------------------------------------------------------------------------------
 
+def _deadline(s: Scheme) -> str:
+    d = s.evidence_deadline
+    if d is None:
+        return "không nêu: tài liệu không có hạn riêng chỉ thiếu hoặc đủ"
+    return f"{day(d.due)}" + ("" if d.verified else f" {UNVERIFIED} {cell(d.note or '')}")
+
+
 def render_scheme(loaded: LoadedScheme, *, diff_page: str | None = None) -> str:
     s, units = loaded.scheme, loaded.units
     out: list[str] = [GENERATED.format(id=s.id), "", f"# {s.title}", ""]
@@ -181,6 +188,7 @@ def render_scheme(loaded: LoadedScheme, *, diff_page: str | None = None) -> str:
             f"| Năm đánh giá | {s.year} |",
             f"| Tỉnh; loại cơ quan | {cell(s.province)}; {cell(s.unit_type)} |",
             f"| Tổng điểm tối đa | {points(s.total_max)} |",
+            f"| Hạn nộp tài liệu kiểm chứng | {_deadline(s)} |",
             f"| Nguồn | {cell(s.source.document)} |",
             f"| Đã đối chiếu văn bản gốc | {'có' if s.source.verified else 'chưa ' + UNVERIFIED} |"]
     if s.source.note:

@@ -41,6 +41,16 @@ class Band(_Model):
     below: Decimal | None = None
 
 
+class EvidenceDeadline(_Model):
+    """When the unit's evidence for the self-assessment is due. A document requirement without a
+    `due` of its own is not yet missing before this date (it is "not yet due"); it is never used to
+    call an existing document late."""
+
+    due: date
+    verified: bool
+    note: str | None = None
+
+
 class Classification(_Model):
     bands: list[Band]
     verified: bool = False
@@ -243,6 +253,7 @@ class Scheme(_Model):
     total_max: Annotated[Decimal, Field(gt=0)]
     source: Source
     classification: Classification
+    evidence_deadline: EvidenceDeadline | None = None
     fields: list[FieldOfCriteria] = []
 
     def criteria(self) -> list[Criterion]:

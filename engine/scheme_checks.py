@@ -157,7 +157,8 @@ def _check_criterion(crit: Criterion, loc: Locator, units: set[str] | None) -> l
         if req.id not in used:
             add("R009", "requires", i, id=req.id)
     if not crit.source.verified:
-        problems.append(Problem.of("W001", file=file, line=at("source"), criterion=crit.id, points=points_text(crit.max)))
+        problems.append(Problem.of("W001", file=file, line=at("source"), criterion=crit.id,
+                                   points=points_text(crit.max)))
     return problems
 
 

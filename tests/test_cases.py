@@ -37,6 +37,8 @@ def test_case_matches_expected(case_dir: Path, matcher: str) -> None:
     assert result.max == _dec(expected["max"])
     assert result.index_percent == _dec(expected["index_percent"])
     assert result.classification == expected["classification"]
+    if "reachable" in expected:
+        assert result.reachable == _dec(expected["reachable"])
     if "change_from_last_official" in expected:
         assert result.last_official is not None
         assert result.last_official.change == _dec(expected["change_from_last_official"])

@@ -182,3 +182,22 @@ def test_usage_errors_are_in_vietnamese(capsys) -> None:
     err = capsys.readouterr().err
     assert exit_info.value.code == 2
     assert "Cách dùng: cchc assess" in err and "không hợp lệ" in err and "Traceback" not in err
+
+
+def test_evidence_deadline_makes_undated_requirements_not_yet_due(capsys) -> None:
+    """Before the scheme's evidence deadline (30/11/2023, assumed), the THPL report is not yet due."""
+    code, out, _ = run(capsys, "assess", "--as-of", "1/11/2023", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    c22 = next(c for c in data["criteria"] if c["id"] == "2.2")
+    assert c22["status"] == "chưa đến hạn"
+    assert [(m["due"], m["state"]) for m in c22["missing"]] == [("2023-11-30", "chưa đến hạn")]
+    assert any("Hạn nộp tài liệu kiểm chứng 30/11/2023" in a for a in data["assumptions"])
+
+
+def test_evidence_deadline_never_makes_a_document_late(capsys, case: Path) -> None:
+    _edit(case / "documents.csv", ",,,BC,Báo cáo kết quả công tác theo dõi thi hành pháp luật năm 2023",
+          "301/BC-SNN-TTr,10/12/2023,,BC,Báo cáo kết quả công tác theo dõi thi hành pháp luật năm 2023")
+    code, out, _ = run(capsys, "assess", str(case), "--format", "json")
+    c22 = next(c for c in json.loads(out)["criteria"] if c["id"] == "2.2")
+    assert code == 0 and (c22["points"], c22["status"]) == (1, "đạt")
