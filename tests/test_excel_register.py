@@ -219,7 +219,7 @@ def test_template_is_a_valid_register_of_placeholders(tmp_path: Path, capsys: py
     assert result.errors == [] and result.rows == 3 and result.placeholders == 3
     row = result.documents[2]
     assert (row.row, row.criterion, row.requirement, row.kind, row.tags, row.unit) == (
-        6, "2.2", "bao-cao-thpl", "BC", ("thpl",), "thanh-tra")
+        6, "2.2", "bao-cao-thpl", "BC", ("ket-qua-thpl", "thpl"), "thanh-tra")
 
     assert main(["evidence", "template", str(SEED), "--unit", "thanh-tra", "--out", str(out)]) == 2  # never overwrites
     assert main(["evidence", "template", str(SEED), "--unit", "thanh-tra", "--out", str(out), "--force"]) == 0
