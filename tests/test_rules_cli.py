@@ -65,7 +65,7 @@ def test_a_broken_rule_file_is_caught_at_its_lines(capsys, scheme_2023: Path) ->
           "        dataset: dosiers\n        numerator: {apology: co}")
     _edit(field, "owners: [chi-cuc-ptnt]", "owners: [chi-cuc-ptn]")
     other = scheme_2023 / "fields" / "2-the-che.yaml"
-    _edit(other, "match: {kind: BC, tags: [thpl, ket-qua-thpl], issuer: SNN", "match: {kind: Báo cáo, tags: [thpl, ket-qua-thpl], issuer: SNN")
+    _edit(other, "match: {kind: BC, tags: [thpl, ket-qua-thpl]", "match: {kind: Báo cáo, tags: [thpl, ket-qua-thpl]")
     code, out, _ = run(capsys, "rules", "check", str(scheme_2023))
     assert code == 1
     lines = [line for line in out.splitlines() if line.strip().startswith("Lỗi:")]
