@@ -15,6 +15,7 @@ from engine.matching import Matcher, MatchResult, Pattern, Test
 from engine.outcomes import ONE, ZERO, Item, Outcome, fully_met
 from engine.scheme import Criterion, DocumentRequirement, Scheme
 from evidence.formatting import day
+from evidence.references import describe_document
 from evidence.register import Document
 
 
@@ -63,12 +64,7 @@ def match_documents(matcher: Matcher, documents: Sequence[Document]) -> MatchRes
 
 def _wanted(req: DocumentRequirement) -> str:
     m = req.match
-    parts = [m.kind or "", *(f"nhãn {t}" for t in m.tags)]
-    if m.issuer:
-        parts.append(f"cơ quan ban hành {m.issuer}")
-    if m.period:
-        parts.append(f"kỳ {m.period}")
-    return ", ".join(p for p in parts if p)
+    return describe_document(m.kind, m.tags, m.issuer, m.period)
 
 
 def _mismatch(req: DocumentRequirement, doc: Document) -> str:

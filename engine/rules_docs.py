@@ -31,7 +31,7 @@ from engine.scheme import (
 from engine.scheme_loader import load_scheme
 from evidence.datasets import SPECS
 from evidence.formatting import day, percent, points
-from evidence.references import DOCUMENT_KINDS
+from evidence.references import describe_document
 
 GENERATED = ("<!-- Tệp này do `cchc rules docs` sinh ra từ rules/{id}/. Đừng sửa tay: sửa bộ tiêu chí rồi chạy "
              "lại lệnh. -->")
@@ -90,18 +90,7 @@ def requirement_words(crit: Criterion, req: Requirement) -> str:
     """What evidence satisfies a requirement, in words."""
     if isinstance(req, DocumentRequirement):
         m = req.match
-        parts = []
-        if m.kind:
-            parts.append(f"{DOCUMENT_KINDS.get(m.kind, m.kind)} ({m.kind})")
-        else:
-            parts.append("văn bản")
-        if m.tags:
-            parts.append(f"nhãn {codes(m.tags)}")
-        if m.issuer:
-            parts.append(f"cơ quan ban hành {m.issuer}")
-        if m.period:
-            parts.append(f"kỳ {m.period}")
-        text = ", ".join(parts)
+        text = describe_document(m.kind, m.tags, m.issuer, m.period, code=lambda t: f"`{t}`")
         if req.due:
             text += f"; gửi hoặc ban hành chậm nhất ngày {day(req.due)}"
         if req.basis:

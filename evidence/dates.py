@@ -14,6 +14,7 @@ import re
 import sys
 from datetime import date, datetime, timedelta
 
+from evidence.problems import ValueFormatError
 from evidence.text import clean, fold, is_missing
 
 __all__ = ["MAX_YEAR", "MESSAGES", "MIN_YEAR", "DateError", "format_date", "parse_date", "to_int"]
@@ -34,22 +35,11 @@ MESSAGES: dict[str, str] = {
     "serial_range": "không phải số ngày hợp lệ của Excel",
     "wrong_type": "giá trị kiểu {type} không phải ngày",
 }
-_TEMPLATE = 'không đọc được ngày "{value}": {reason}'
-_SHOWN_MAX = 60  # characters of the value repeated in a message
+class DateError(ValueFormatError):
+    """A value that is not a date."""
 
-
-class DateError(ValueError):
-    """A value that is not a date. ``str()`` is a Vietnamese message for the person who typed it.
-
-    ``value`` is the text seen, ``code`` a key of :data:`MESSAGES`, ``reason`` the explanation.
-    """
-
-    def __init__(self, value: str, code: str, **fields: object) -> None:
-        self.value = value
-        self.code = code
-        self.reason = MESSAGES[code].format(**fields)
-        shown = value if len(value) <= _SHOWN_MAX else value[: _SHOWN_MAX - 1] + "…"
-        super().__init__(_TEMPLATE.format(value=shown, reason=self.reason))
+    messages = MESSAGES
+    template = 'không đọc được ngày "{value}": {reason}'
 
 
 _TIME = r"(?:[ t]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?)?"  # "2023-08-26 00:00:00"

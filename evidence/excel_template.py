@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from evidence.references import DOCUMENT_KINDS
+from evidence.references import DOCUMENT_KINDS, describe_document
 from evidence.register import COLUMNS, HELPER_COLUMNS
 
 REGISTER_SHEET = "Sổ đăng ký"
@@ -71,15 +71,7 @@ class OtherDuty:
 
 def expected_text(row: TemplateRow) -> str:
     """The "Cần có" helper: what document answers the requirement, in words."""
-    parts = [row.label]
-    if row.kind:
-        parts.append(f"loại {DOCUMENT_KINDS.get(row.kind, row.kind)} ({row.kind})")
-    if row.tags:
-        parts.append(f"nhãn {', '.join(row.tags)}")
-    if row.issuer:
-        parts.append(f"cơ quan ban hành {row.issuer} (trong số, ký hiệu)")
-    if row.period:
-        parts.append(f"kỳ {row.period}")
+    parts = [row.label, describe_document(row.kind, row.tags, row.issuer, row.period)]
     if row.basis:
         parts.append(f"căn cứ {row.basis}")
     return "; ".join(parts)

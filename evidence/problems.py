@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from evidence.messages import render
 
@@ -48,6 +48,24 @@ class Problem:
     def __str__(self) -> str:
         where = self.where()
         return f"{where}: [{self.code}] {self.message}" if where else f"[{self.code}] {self.message}"
+
+
+class ValueFormatError(ValueError):
+    """A value a person typed that cannot be read. ``str()`` names the value and why, in Vietnamese.
+
+    ``value`` is the text seen, ``code`` a key of the subclass's ``messages``, ``reason`` the
+    explanation without the value (for callers that name the value themselves)."""
+
+    messages: ClassVar[dict[str, str]] = {}
+    template: ClassVar[str] = '"{value}": {reason}'
+    shown_max: ClassVar[int] = 60  # characters of the value repeated in a message
+
+    def __init__(self, value: str, code: str, **fields: object) -> None:
+        self.value = value
+        self.code = code
+        self.reason = self.messages[code].format(**fields)
+        shown = value if len(value) <= self.shown_max else value[: self.shown_max - 1] + "…"
+        super().__init__(self.template.format(value=shown, reason=self.reason))
 
 
 class InputError(Exception):

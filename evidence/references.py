@@ -11,9 +11,11 @@ same, and anything else must be refused with a message a civil servant can act o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from evidence.dates import MAX_YEAR, MIN_YEAR
+from evidence.problems import ValueFormatError
 from evidence.text import clean, fold
 
 __all__ = [
@@ -69,23 +71,11 @@ MESSAGES: dict[str, str] = {
     "missing_number": "thiếu số văn bản ở đầu; cần dạng " + _EXAMPLES,
     "year_range": f"năm {{year}} nằm ngoài khoảng {MIN_YEAR}–{MAX_YEAR}",
 }
-_TEMPLATE = 'không đọc được số, ký hiệu "{value}": {reason}'
-_SHOWN_MAX = 60
+class ReferenceFormatError(ValueFormatError):
+    """Text that is not a document reference."""
 
-
-class ReferenceFormatError(ValueError):
-    """Text that is not a document reference. ``str()`` is a Vietnamese message.
-
-    ``value`` is the text seen, ``code`` a key of :data:`MESSAGES`, ``reason`` the explanation
-    (without the value, for callers that name the value themselves).
-    """
-
-    def __init__(self, value: str, code: str, **fields: object) -> None:
-        self.value = value
-        self.code = code
-        self.reason = MESSAGES[code].format(**fields)
-        shown = value if len(value) <= _SHOWN_MAX else value[: _SHOWN_MAX - 1] + "…"
-        super().__init__(_TEMPLATE.format(value=shown, reason=self.reason))
+    messages = MESSAGES
+    template = 'không đọc được số, ký hiệu "{value}": {reason}'
 
 
 @dataclass(frozen=True)
@@ -175,3 +165,18 @@ def kind_from_name(text: str) -> str | None:
     if not name:
         return None
     return _kind_code(name) or _CODES_BY_NAME.get(fold(name))
+
+
+def describe_document(kind: str | None, tags: Sequence[str], issuer: str | None, period: str | None,
+                      code: Callable[[str], str] = str) -> str:
+    """What a requirement wants, in words: "Báo cáo (BC), nhãn thpl, cơ quan ban hành SNN, kỳ 2023".
+
+    `code` formats identifiers (tags), e.g. in backticks for Markdown."""
+    parts = [f"{DOCUMENT_KINDS.get(kind, kind)} ({kind})" if kind else "văn bản"]
+    if tags:
+        parts.append("nhãn " + ", ".join(code(t) for t in tags))
+    if issuer:
+        parts.append(f"cơ quan ban hành {issuer}")
+    if period:
+        parts.append(f"kỳ {period}")
+    return ", ".join(parts)

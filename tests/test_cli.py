@@ -12,6 +12,7 @@ import pytest
 
 from engine.cli import main
 from tests.conftest import SEED
+from tests.editing import edit
 
 
 @pytest.fixture
@@ -19,12 +20,6 @@ def case(tmp_path: Path) -> Path:
     target = tmp_path / "case"
     shutil.copytree(SEED, target)
     return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -91,63 +86,63 @@ def test_bad_arguments_exit_2_with_a_message(capsys, args: list[str], code_seen:
 
 
 def test_bad_date_in_register_names_row_and_column(capsys, case: Path) -> None:
-    _edit(case / "documents.csv", "62/KH-SNN-TCCB,26/8/2023", "62/KH-SNN-TCCB,26/13/2023")
+    edit(case / "documents.csv", "62/KH-SNN-TCCB,26/8/2023", "62/KH-SNN-TCCB,26/13/2023")
     code, _, err = run(capsys, "assess", str(case))
     assert code == 2
     assert "documents.csv, hàng 4, cột 'Ngày ban hành'" in err and "E003" in err
 
 
 def test_missing_column_is_named_with_a_suggestion(capsys, case: Path) -> None:
-    _edit(case / "datasets" / "tasks.csv", "Tình trạng", "Tinh trang hien tai")
+    edit(case / "datasets" / "tasks.csv", "Tình trạng", "Tinh trang hien tai")
     code, _, err = run(capsys, "assess", str(case))
     assert code == 2
     # an optional column missing is fine; a required one is not
-    _edit(case / "datasets" / "tasks.csv", "Mã,", "Ma so,")
+    edit(case / "datasets" / "tasks.csv", "Mã,", "Ma so,")
     code, _, err = run(capsys, "assess", str(case))
     assert code == 2 and "E002" in err and "tasks.csv" in err and "'Mã'" in err
 
 
 def test_unknown_unit_in_register(capsys, case: Path) -> None:
-    _edit(case / "documents.csv", "Chưa tham mưu (chú thích 12)", "x")
-    _edit(case / "documents.csv", ",tccb,chuc-nang-nhiem-vu,4.1", ",phong-tccb,chuc-nang-nhiem-vu,4.1")
+    edit(case / "documents.csv", "Chưa tham mưu (chú thích 12)", "x")
+    edit(case / "documents.csv", ",tccb,chuc-nang-nhiem-vu,4.1", ",phong-tccb,chuc-nang-nhiem-vu,4.1")
     code, _, err = run(capsys, "assess", str(case))
     assert code == 2 and "E004" in err and 'có phải là "tccb"' in err and "hàng 17" in err
 
 
 def test_register_path_cannot_leave_the_case(capsys, case: Path) -> None:
-    _edit(case / "documents.csv", "Chưa trình UBND tỉnh phê duyệt", "x")
-    _edit(case / "documents.csv", "phe-duyet-cap-do,,x", "phe-duyet-cap-do,../../etc/passwd,x")
+    edit(case / "documents.csv", "Chưa trình UBND tỉnh phê duyệt", "x")
+    edit(case / "documents.csv", "phe-duyet-cap-do,,x", "phe-duyet-cap-do,../../etc/passwd,x")
     code, _, err = run(capsys, "assess", str(case))
     assert code == 2 and "E005" in err
 
 
 def test_register_row_naming_an_unknown_requirement(capsys, case: Path) -> None:
-    _edit(case / "documents.csv", "2.2,bao-cao-thpl", "2.2,bao-cao-tphl")
+    edit(case / "documents.csv", "2.2,bao-cao-thpl", "2.2,bao-cao-tphl")
     code, _, err = run(capsys, "assess", str(case))
     assert code == 2 and "E010" in err and 'có phải là "bao-cao-thpl"' in err
 
 
 def test_input_without_source_is_refused(capsys, case: Path) -> None:
-    _edit(case / "inputs.yaml", '    source: "Điểm thẩm định 0,69/1 (KH khắc phục mục II.1(2))"\n', "")
+    edit(case / "inputs.yaml", '    source: "Điểm thẩm định 0,69/1 (KH khắc phục mục II.1(2))"\n', "")
     code, _, err = run(capsys, "assess", str(case))
     assert code == 2 and "E014" in err and "inputs.yaml" in err
 
 
 def test_unknown_status_in_dataset(capsys, case: Path) -> None:
-    _edit(case / "datasets" / "dossiers.csv", "Quá hạn,71", "Quá hẹn,71")
+    edit(case / "datasets" / "dossiers.csv", "Quá hạn,71", "Quá hẹn,71")
     code, _, err = run(capsys, "assess", str(case))
     assert code == 2 and "E008" in err and "dossiers.csv, hàng 4, cột 'Trạng thái'" in err
 
 
 def test_malformed_case_yaml(capsys, case: Path) -> None:
-    _edit(case / "case.yaml", "as_of: 2023-12-26", "as_of: hôm qua")
+    edit(case / "case.yaml", "as_of: 2023-12-26", "as_of: hôm qua")
     code, _, err = run(capsys, "assess", str(case))
     assert code == 2 and "case.yaml, dòng" in err and "R002" in err
 
 
 def test_evidence_shows_failure_versus_missing(capsys, case: Path) -> None:
     """A document linked to a requirement but of the wrong kind fails; it is not 'missing'."""
-    _edit(case / "documents.csv", ",,,BC,Báo cáo kết quả công tác theo dõi thi hành pháp luật năm 2023",
+    edit(case / "documents.csv", ",,,BC,Báo cáo kết quả công tác theo dõi thi hành pháp luật năm 2023",
           "12/KH-SNN-TTr,5/12/2023,,KH,Kế hoạch theo dõi thi hành pháp luật năm 2023")
     code, out, _ = run(capsys, "assess", str(case), "--format", "json")
     assert code == 0
@@ -166,7 +161,7 @@ def test_the_installed_command_runs() -> None:
 def test_not_applicable_criteria_leave_the_maximum(capsys, case: Path) -> None:
     """Index = achieved ÷ applicable maximum × 100 (Thanh Hóa's Ban Dân tộc: 68,32 điểm = 81,33%)."""
     reason = 'not_applicable:\n  "3.1": "Sở không có TTHC phải công bố trong kỳ"'
-    _edit(case / "case.yaml", "inputs: inputs.yaml", f"inputs: inputs.yaml\n{reason}")
+    edit(case / "case.yaml", "inputs: inputs.yaml", f"inputs: inputs.yaml\n{reason}")
     code, out, _ = run(capsys, "assess", str(case), "--format", "json")
     assert code == 0
     data = json.loads(out)
@@ -196,7 +191,7 @@ def test_evidence_deadline_makes_undated_requirements_not_yet_due(capsys) -> Non
 
 
 def test_evidence_deadline_never_makes_a_document_late(capsys, case: Path) -> None:
-    _edit(case / "documents.csv", ",,,BC,Báo cáo kết quả công tác theo dõi thi hành pháp luật năm 2023",
+    edit(case / "documents.csv", ",,,BC,Báo cáo kết quả công tác theo dõi thi hành pháp luật năm 2023",
           "301/BC-SNN-TTr,10/12/2023,,BC,Báo cáo kết quả công tác theo dõi thi hành pháp luật năm 2023")
     code, out, _ = run(capsys, "assess", str(case), "--format", "json")
     c22 = next(c for c in json.loads(out)["criteria"] if c["id"] == "2.2")

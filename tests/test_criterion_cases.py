@@ -29,6 +29,7 @@ from engine.criterion_cases import (
 from engine.scheme import Scheme
 from engine.scheme_loader import load_scheme
 from tests.conftest import ROOT, RULES
+from tests.editing import line_of
 
 SCHEME_DIRS = sorted(p for p in RULES.iterdir() if (p / "scheme.yaml").is_file())
 
@@ -96,10 +97,6 @@ def scheme_copy(tmp_path: Path) -> Path:
     return target
 
 
-def _line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
-
-
 def _problems(folder: Path) -> list:
     return load_cases(folder, load_scheme(folder)).problems
 
@@ -140,7 +137,7 @@ def test_schema_errors_in_a_case_file(scheme_copy: Path) -> None:
     text = path.read_text(encoding="utf-8").replace("status: đạt,", "status: dat,", 1)
     path.write_text(text, encoding="utf-8")
     [p] = _problems(scheme_copy)
-    assert p.code == "R002" and p.line == _line_of(path, "status: dat,") and "đạt một phần" in p.message
+    assert p.code == "R002" and p.line == line_of(path, "status: dat,") and "đạt một phần" in p.message
 
 
 def test_a_case_file_must_name_a_criterion_of_the_scheme(scheme_copy: Path) -> None:
@@ -171,7 +168,7 @@ def test_a_wrong_expectation_says_what_differs(scheme_copy: Path) -> None:
     run = run_scheme_cases(scheme_copy, scheme, criterion="2.2")
     [failed] = run.failed
     [p] = failed.problems
-    assert p.code == "R022" and p.line == _line_of(path, "name: co-bao-cao")
+    assert p.code == "R022" and p.line == line_of(path, "name: co-bao-cao")
     assert "điểm mong đợi 0,5, được 1" in p.message and "việc còn thiếu mong đợi [bao-cao-thpl], được []" in p.message
     assert failed.trace and "Đạt —" in failed.trace[0]
     assert not run.ok

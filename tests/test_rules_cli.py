@@ -12,6 +12,7 @@ import pytest
 
 from engine.cli import _parser, main
 from tests.conftest import RULES
+from tests.editing import edit, line_of
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -34,16 +35,6 @@ def scheme_2024(tmp_path: Path) -> Path:
     return target
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
-
-
 # ---- check ----------------------------------------------------------------------------------------
 
 def test_check_the_shipped_schemes(capsys) -> None:
@@ -58,14 +49,14 @@ def test_check_the_shipped_schemes(capsys) -> None:
 
 def test_a_broken_rule_file_is_caught_at_its_lines(capsys, scheme_2023: Path) -> None:
     field = scheme_2023 / "fields" / "3-thu-tuc-hanh-chinh.yaml"
-    _edit(field, "numerator: {status: [truoc-han, dung-han]}", "numerator: {status: [Trước hạn, dung-han]}")
-    _edit(field, "denominator: {status: [truoc-han, dung-han, qua-han]}",
+    edit(field, "numerator: {status: [truoc-han, dung-han]}", "numerator: {status: [Trước hạn, dung-han]}")
+    edit(field, "denominator: {status: [truoc-han, dung-han, qua-han]}",
           "denominator: {trang-thai: [truoc-han, dung-han, qua-han]}")
-    _edit(field, "        dataset: dossiers\n        numerator: {apology: co}",
+    edit(field, "        dataset: dossiers\n        numerator: {apology: co}",
           "        dataset: dosiers\n        numerator: {apology: co}")
-    _edit(field, "owners: [chi-cuc-ptnt]", "owners: [chi-cuc-ptn]")
+    edit(field, "owners: [chi-cuc-ptnt]", "owners: [chi-cuc-ptn]")
     other = scheme_2023 / "fields" / "2-the-che.yaml"
-    _edit(other, "match: {kind: BC, tags: [thpl, ket-qua-thpl]", "match: {kind: Báo cáo, tags: [thpl, ket-qua-thpl]")
+    edit(other, "match: {kind: BC, tags: [thpl, ket-qua-thpl]", "match: {kind: Báo cáo, tags: [thpl, ket-qua-thpl]")
     code, out, _ = run(capsys, "rules", "check", str(scheme_2023))
     assert code == 1
     lines = [line for line in out.splitlines() if line.strip().startswith("Lỗi:")]
@@ -76,7 +67,7 @@ def test_a_broken_rule_file_is_caught_at_its_lines(capsys, scheme_2023: Path) ->
         (other, "kind: Báo cáo", "tiêu chí 2.2: [R018]", 'có phải là "BC"'),
     ]
     for path, needle, code_at, hint in expected:
-        where = f"{path}, dòng {_line_of(path, needle)}, {code_at}"
+        where = f"{path}, dòng {line_of(path, needle)}, {code_at}"
         assert any(where in line and hint in line for line in lines), (where, lines)
     # the misspelt filter column is named too; every mistake at once
     assert any("[R016]" in line and "'trang-thai'" in line for line in lines)
@@ -85,29 +76,29 @@ def test_a_broken_rule_file_is_caught_at_its_lines(capsys, scheme_2023: Path) ->
 
 def test_schema_errors_stop_the_scheme_with_lines(capsys, scheme_2024: Path) -> None:
     field = scheme_2024 / "fields" / "5-che-do-cong-vu.yaml"
-    _edit(field, "    max: 0.5\n    owners: [tccb]\n", "    max: nửa điểm\n    owners: [tccb]\n")
-    _edit(scheme_2024 / "fields" / "2-the-che.yaml", "    remedy: Thanh tra Sở chủ trì",
+    edit(field, "    max: 0.5\n    owners: [tccb]\n", "    max: nửa điểm\n    owners: [tccb]\n")
+    edit(scheme_2024 / "fields" / "2-the-che.yaml", "    remedy: Thanh tra Sở chủ trì",
           "    remedi: Thanh tra Sở chủ trì")
     code, out, _ = run(capsys, "rules", "check", str(scheme_2024))
     assert code == 1 and "không nạp được bộ tiêu chí" in out
-    assert f"{field}, dòng {_line_of(field, 'max: nửa điểm')}, tiêu chí 5.1: [R002]" in out
+    assert f"{field}, dòng {line_of(field, 'max: nửa điểm')}, tiêu chí 5.1: [R002]" in out
     assert "[R003] khóa không hợp lệ 'remedi' (có phải là \"remedy\"?)" in out
 
 
 def test_a_date_that_does_not_exist_is_a_line_not_a_crash(capsys, scheme_2024: Path) -> None:
     field = scheme_2024 / "fields" / "1-chi-dao-dieu-hanh.yaml"
-    _edit(field, "due: 2024-11-09", "due: 2024-11-31")
+    edit(field, "due: 2024-11-09", "due: 2024-11-31")
     code, out, _ = run(capsys, "rules", "check", str(scheme_2024))
     assert code == 1
-    assert f"{field}, dòng {_line_of(field, 'due: 2024-11-31')}: [R001] YAML không đọc được: ngày không có thật " \
+    assert f"{field}, dòng {line_of(field, 'due: 2024-11-31')}: [R001] YAML không đọc được: ngày không có thật " \
            "'2024-11-31'" in out
 
 
 def test_thresholds_bands_duplicates_and_totals(capsys, scheme_2024: Path) -> None:
     field = scheme_2024 / "fields" / "3-thu-tuc-hanh-chinh.yaml"
-    _edit(field, "        threshold: 1\n        if_empty: met", "        threshold: 100\n        if_empty: met")
-    _edit(field, '  - id: "3.5"', '  - id: "3.4"')
-    _edit(scheme_2024 / "scheme.yaml", "{label: Khá, min: 70, below: 80}", "{label: Khá, min: 70, below: 79}")
+    edit(field, "        threshold: 1\n        if_empty: met", "        threshold: 100\n        if_empty: met")
+    edit(field, '  - id: "3.5"', '  - id: "3.4"')
+    edit(scheme_2024 / "scheme.yaml", "{label: Khá, min: 70, below: 80}", "{label: Khá, min: 70, below: 79}")
     code, out, _ = run(capsys, "rules", "check", str(scheme_2024))
     assert code == 1
     for needle in ("[R007] ngưỡng 100 nằm ngoài [0, 1]", "[R004] mã trùng '3.4'", "[R006]", "khoảng trống [79, 80)"):
@@ -116,7 +107,7 @@ def test_thresholds_bands_duplicates_and_totals(capsys, scheme_2024: Path) -> No
 
 def test_scoring_and_requirements_that_do_not_meet(capsys, scheme_2024: Path) -> None:
     field = scheme_2024 / "fields" / "2-the-che.yaml"
-    _edit(field, "score: {method: all_or_nothing, requires: [bao-cao-thpl]}",
+    edit(field, "score: {method: all_or_nothing, requires: [bao-cao-thpl]}",
           "score: {method: all_or_nothing, requires: [bao-cao-tphl]}")
     code, out, _ = run(capsys, "rules", "check", str(scheme_2024))
     assert code == 1
@@ -127,7 +118,7 @@ def test_scoring_and_requirements_that_do_not_meet(capsys, scheme_2024: Path) ->
 
 def test_warnings_for_next_years_set(capsys, scheme_2024: Path) -> None:
     """A date left in last year, a scheme without its decision or units: warnings, exit 0."""
-    _edit(scheme_2024 / "fields" / "1-chi-dao-dieu-hanh.yaml", "due: 2024-11-09", "due: 2023-11-09")
+    edit(scheme_2024 / "fields" / "1-chi-dao-dieu-hanh.yaml", "due: 2024-11-09", "due: 2023-11-09")
     head = scheme_2024 / "scheme.yaml"
     text = head.read_text(encoding="utf-8")
     head.write_text(text.split("decision: >-")[0] + "total_max:" + text.split("total_max:")[1], encoding="utf-8")
@@ -155,12 +146,12 @@ def test_rules_test_summary(capsys) -> None:
 
 def test_rules_test_one_criterion_and_failures(capsys, scheme_2024: Path) -> None:
     cases = scheme_2024 / "cases" / "1.5.yaml"
-    _edit(cases, "expect: {points: 0.38, status: đạt một phần", "expect: {points: 0.37, status: đạt một phần")
+    edit(cases, "expect: {points: 0.38, status: đạt một phần", "expect: {points: 0.37, status: đạt một phần")
     code, out, _ = run(capsys, "rules", "test", str(scheme_2024), "-c", "1.5")
     assert code == 1
     assert "✗ 1.5   4/5 ca đạt" in out
     assert "✗ mot-bao-cao-muon (0,38 điểm, đạt một phần)" in out
-    assert f"1.5.yaml, dòng {_line_of(cases, 'name: mot-bao-cao-muon')}, tiêu chí 1.5: [R022]" in out
+    assert f"1.5.yaml, dòng {line_of(cases, 'name: mot-bao-cao-muon')}, tiêu chí 1.5: [R022]" in out
     assert "điểm mong đợi 0,37, được 0,38" in out
     assert "3 đúng hạn, 1 hoàn thành quá hạn" in out  # the engine's own explanation follows
     assert "Tổng: 4/5 ca đạt, độ phủ đủ" in out
@@ -169,7 +160,7 @@ def test_rules_test_one_criterion_and_failures(capsys, scheme_2024: Path) -> Non
 def test_rules_test_unusable_input(capsys, scheme_2024: Path) -> None:
     code, _, err = run(capsys, "rules", "test", str(scheme_2024), "-c", "1.9")
     assert code == 2 and "[C012]" in err
-    _edit(scheme_2024 / "fields" / "9-khac.yaml", "    max: 56.5\n", "    max: 57\n")
+    edit(scheme_2024 / "fields" / "9-khac.yaml", "    max: 56.5\n", "    max: 57\n")
     code, _, err = run(capsys, "rules", "test", str(scheme_2024))
     assert code == 2 and "[R008]" in err
 

@@ -11,6 +11,7 @@ import yaml
 from engine.scheme_loader import load_scheme, read_scheme
 from evidence.problems import InputError
 from tests.conftest import RULES, SEED
+from tests.editing import edit, line_of
 
 SCHEME = RULES / "ha-giang-2023-so"
 
@@ -20,16 +21,6 @@ def scheme_copy(tmp_path: Path) -> Path:
     target = tmp_path / "scheme"
     shutil.copytree(SCHEME, target)
     return target
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
 
 
 def _problems(folder: Path) -> list:
@@ -47,37 +38,37 @@ def test_the_shipped_scheme_loads_without_errors() -> None:
 
 def test_yaml_syntax_error_names_file_and_line(scheme_copy: Path) -> None:
     field = scheme_copy / "fields" / "2-the-che.yaml"
-    _edit(field, "    max: 1.5\n", "    max: [1.5\n")
+    edit(field, "    max: 1.5\n", "    max: [1.5\n")
     [p] = _problems(scheme_copy)
     assert p.code == "R001" and p.file == str(field) and p.line is not None
 
 
 def test_unknown_key_suggests_the_right_one(scheme_copy: Path) -> None:
     field = scheme_copy / "fields" / "2-the-che.yaml"
-    _edit(field, "    remedy: Thanh tra Sở chủ trì", "    remedi: Thanh tra Sở chủ trì")
+    edit(field, "    remedy: Thanh tra Sở chủ trì", "    remedi: Thanh tra Sở chủ trì")
     problems = _problems(scheme_copy)
     unknown = [p for p in problems if p.code == "R003"]
     assert unknown and 'có phải là "remedy"' in unknown[0].message
-    assert unknown[0].line == _line_of(field, "remedi:")
+    assert unknown[0].line == line_of(field, "remedi:")
     assert unknown[0].criterion == "2.2"
 
 
 def test_wrong_type_points_at_the_value(scheme_copy: Path) -> None:
     field = scheme_copy / "fields" / "5-che-do-cong-vu.yaml"
-    _edit(field, "    max: 0.5\n    owners: [tccb]\n", "    max: nửa điểm\n    owners: [tccb]\n")
+    edit(field, "    max: 0.5\n    owners: [tccb]\n", "    max: nửa điểm\n    owners: [tccb]\n")
     [p] = _problems(scheme_copy)
-    assert p.code == "R002" and p.line == _line_of(field, "max: nửa điểm") and p.criterion == "5.1"
+    assert p.code == "R002" and p.line == line_of(field, "max: nửa điểm") and p.criterion == "5.1"
 
 
 def test_maxima_that_do_not_add_up(scheme_copy: Path) -> None:
-    _edit(scheme_copy / "fields" / "7-chinh-quyen-so.yaml", "    max: 1\n", "    max: 1.5\n")
+    edit(scheme_copy / "fields" / "7-chinh-quyen-so.yaml", "    max: 1\n", "    max: 1.5\n")
     codes = {p.code for p in _problems(scheme_copy)}
     assert "R008" in codes
 
 
 def test_scoring_refers_to_a_requirement_that_does_not_exist(scheme_copy: Path) -> None:
     field = scheme_copy / "fields" / "2-the-che.yaml"
-    _edit(field, "score: {method: all_or_nothing, requires: [bao-cao-thpl]}",
+    edit(field, "score: {method: all_or_nothing, requires: [bao-cao-thpl]}",
           "score: {method: all_or_nothing, requires: [bao-cao-tphl]}")
     problems = _problems(scheme_copy)
     assert {"R010", "R009"} <= {p.code for p in problems}
@@ -86,19 +77,19 @@ def test_scoring_refers_to_a_requirement_that_does_not_exist(scheme_copy: Path) 
 
 
 def test_band_gap_is_reported(scheme_copy: Path) -> None:
-    _edit(scheme_copy / "scheme.yaml", "{label: Khá, min: 70, below: 80}", "{label: Khá, min: 70, below: 79}")
+    edit(scheme_copy / "scheme.yaml", "{label: Khá, min: 70, below: 80}", "{label: Khá, min: 70, below: 79}")
     problems = _problems(scheme_copy)
     assert any(p.code == "R006" and "79" in p.message for p in problems)
 
 
 def test_threshold_outside_unit_interval(scheme_copy: Path) -> None:
-    _edit(scheme_copy / "fields" / "3-thu-tuc-hanh-chinh.yaml", "        threshold: 1\n        if_empty: met",
+    edit(scheme_copy / "fields" / "3-thu-tuc-hanh-chinh.yaml", "        threshold: 1\n        if_empty: met",
           "        threshold: 100\n        if_empty: met")
     assert "R007" in {p.code for p in _problems(scheme_copy)}
 
 
 def test_unknown_owner_with_units(scheme_copy: Path) -> None:
-    _edit(scheme_copy / "fields" / "2-the-che.yaml", "owners: [thanh-tra]", "owners: [thanh-tr]")
+    edit(scheme_copy / "fields" / "2-the-che.yaml", "owners: [thanh-tra]", "owners: [thanh-tr]")
     with pytest.raises(InputError) as info:
         load_scheme(scheme_copy, units=set(yaml.safe_load((SEED / "units.yaml").read_text(encoding="utf-8"))))
     [p] = [p for p in info.value.problems if p.code == "R005"]
@@ -106,8 +97,8 @@ def test_unknown_owner_with_units(scheme_copy: Path) -> None:
 
 
 def test_every_error_is_reported_at_once(scheme_copy: Path) -> None:
-    _edit(scheme_copy / "fields" / "2-the-che.yaml", "    remedy: Thanh tra Sở chủ trì", "    remedi: x")
-    _edit(scheme_copy / "fields" / "5-che-do-cong-vu.yaml", "    max: 0.5\n    owners: [tccb]\n",
+    edit(scheme_copy / "fields" / "2-the-che.yaml", "    remedy: Thanh tra Sở chủ trì", "    remedi: x")
+    edit(scheme_copy / "fields" / "5-che-do-cong-vu.yaml", "    max: 0.5\n    owners: [tccb]\n",
           "    max: abc\n    owners: [tccb]\n")
     files = {p.file for p in _problems(scheme_copy)}
     assert len(files) == 2
@@ -116,13 +107,13 @@ def test_every_error_is_reported_at_once(scheme_copy: Path) -> None:
 def test_rules_are_never_executed(scheme_copy: Path) -> None:
     """A YAML tag that would build a Python object is refused, not run."""
     field = scheme_copy / "fields" / "2-the-che.yaml"
-    _edit(field, 'id: "2"', 'id: !!python/object/apply:os.system ["echo pwned"]')
+    edit(field, 'id: "2"', 'id: !!python/object/apply:os.system ["echo pwned"]')
     [p] = _problems(scheme_copy)
     assert p.code == "R001"
 
 
 def test_control_character_in_a_rule_file_is_a_message_not_a_traceback(scheme_copy: Path) -> None:
     field = scheme_copy / "fields" / "2-the-che.yaml"
-    _edit(field, 'id: "2"', 'id: "2\x07"')
+    edit(field, 'id: "2"', 'id: "2\x07"')
     [p] = _problems(scheme_copy)
     assert p.code == "R001" and p.file == str(field)
