@@ -111,8 +111,8 @@ def _input_outcome(crit: Criterion, req: InputRequirement, value: InputValue | N
     return Outcome(req.id, "entered", value.value, good=1, trace=trace)
 
 
-def requirement_outcomes(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date,
-              warnings: list[Problem]) -> dict[str, dict[str, Outcome]]:
+def _requirement_outcomes(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date,
+                          warnings: list[Problem]) -> dict[str, dict[str, Outcome]]:
     # Documents dated after the as-of date did not exist yet at that date.
     current, later = [], []
     for doc in evidence.documents:
@@ -227,7 +227,7 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
     if case.scheme_version and case.scheme_version != scheme.version:
         warnings.append(Problem.of("W002", file="case.yaml", case_version=case.scheme_version,
                                    scheme_version=scheme.version))
-    outcomes = requirement_outcomes(scheme, matcher, evidence, as_of, warnings)
+    outcomes = _requirement_outcomes(scheme, matcher, evidence, as_of, warnings)
 
     results: list[CriterionResult] = []
     for fld in scheme.fields:
@@ -258,7 +258,8 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
         classification_verified=scheme.classification.verified,
         reachable=sum((r.reachable for r in applicable), Decimal(0)), criteria=tuple(results),
         fields=fields, last_official=comparison, units=dict(evidence.units), matcher=matcher.name,
-        engine_version=engine_version(), hashes=dict(evidence.hashes), warnings=tuple(warnings),
+        engine_version=engine_version(), hashes=dict(evidence.hashes),
+        warnings=tuple(dict.fromkeys(warnings)),  # a dataset read by two requirements warns once
         assumptions=_scheme_assumptions(scheme),
     )
 
