@@ -439,6 +439,29 @@ def test_staff_evaluations_through_a_mapping_kept_in_the_case(tmp_path: Path) ->
     assert "exports/anh-xa-danh-gia.yaml" in evidence.hashes and "exports/danh-gia.csv" in evidence.hashes
 
 
+def test_procedure_publications_through_a_mapping_score_3_1(tmp_path: Path) -> None:
+    """Procedures to publish load like tasks; 3.1 is scored from the export's dates."""
+    folder = _case(tmp_path / "case", {"procedures": {"path": "exports/cong-bo.csv",
+                                                      "mapping": "exports/anh-xa-cong-bo.yaml"}},
+                   as_of="2023-12-26")
+    (folder / "exports").mkdir()
+    (folder / "exports" / "anh-xa-cong-bo.yaml").write_text(
+        "title: Danh sách TTHC trình công bố (sổ theo dõi của Chi cục)\n"
+        "dataset: procedures\n"
+        "columns: {Mã TTHC: id, Tên TTHC: title, Quyết định công bố: basis, Đơn vị trình: unit,"
+        " Hạn trình: due, Ngày trình: done}\n",
+        encoding="utf-8")
+    (folder / "exports" / "cong-bo.csv").write_text(
+        "Mã TTHC,Tên TTHC,Quyết định công bố,Đơn vị trình,Hạn trình,Ngày trình\n"
+        "1.001,Cấp giấy phép khai thác nước,1029/QĐ-UBND,chi-cuc-ptnt,30/5/2023,20/5/2023\n"
+        "1.002,Phê duyệt phương án trồng rừng thay thế,1029/QĐ-UBND,chi-cuc-kiem-lam,30/5/2023,02/6/2023\n",
+        encoding="utf-8")
+    result = run(folder)
+    c31 = next(c for c in result.criteria if c.id == "3.1")
+    assert (c31.points, c31.status) == (Decimal(0), "failed")  # 1/2 on time: below the 100% the rule asks
+    assert [(m.label.split(" — ")[0], m.owner) for m in c31.missing] == [("1.002", ("chi-cuc-kiem-lam",))]
+
+
 def test_case_yaml_path_form_without_mapping_reads_like_the_plain_form(tmp_path: Path) -> None:
     folder = _case(tmp_path / "case", {"dossiers": {"path": "datasets/dossiers.csv"}}, as_of="2023-12-26")
     evidence = load_case(folder)
