@@ -122,7 +122,7 @@ def test_parse_date_accepts_date_objects(value: object) -> None:
 
 
 @pytest.mark.parametrize("value", [None, "", "   ", "\u00a0", float("nan"), np.float64("nan"), pd.NA, pd.NaT,
-                                   np.datetime64("NaT")])
+                                   np.datetime64("NaT", "D")])
 def test_parse_date_empty_is_none(value: object) -> None:
     assert parse_date(value) is None
     assert parse_date(value, allow_serial=True) is None
