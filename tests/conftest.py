@@ -12,6 +12,20 @@ RULES = ROOT / "rules"
 SEED = CASES / "ha-giang-sonnptnt-2023"
 
 
+def _durable_available() -> bool:
+    from engine.matching.durable_matcher import load_durable
+
+    try:
+        load_durable()
+    except (ImportError, OSError):  # Python 3.13: durable-rules 2.0.28 does not load
+        return False
+    return True
+
+
+DURABLE = _durable_available()
+EXPECTED_MATCHER = "durable-rules" if DURABLE else "python"
+
+
 @pytest.fixture(scope="session")
 def seed():
     from engine.pipeline import prepare

@@ -11,7 +11,7 @@ import yaml
 from engine.assess import Assessor
 from engine.pipeline import prepare
 from engine.results import STATUS
-from tests.conftest import CASES
+from tests.conftest import CASES, EXPECTED_MATCHER
 
 CASE_DIRS = sorted(p for p in CASES.iterdir() if (p / "expected.yaml").is_file())
 
@@ -27,7 +27,7 @@ def test_case_matches_expected(case_dir: Path, matcher: str) -> None:
     scheme, evidence = prepare(case_dir)
     result = Assessor(scheme, prefer=matcher).assess(evidence)
     if matcher == "durable":
-        assert result.matcher == "durable-rules"
+        assert result.matcher == EXPECTED_MATCHER
     got = {c.id: c for c in result.criteria}
     assert set(got) == {str(k) for k in expected["criteria"]}
     for crit_id, want in expected["criteria"].items():

@@ -28,7 +28,7 @@ from engine.criterion_cases import (
 )
 from engine.scheme import Scheme
 from engine.scheme_loader import load_scheme
-from tests.conftest import ROOT, RULES
+from tests.conftest import EXPECTED_MATCHER, ROOT, RULES
 from tests.editing import line_of
 
 SCHEME_DIRS = sorted(p for p in RULES.iterdir() if (p / "scheme.yaml").is_file())
@@ -196,6 +196,6 @@ def test_a_case_is_a_real_assessment() -> None:
     assert len(case.evidence.documents) == 8
     late = next(d for d in case.evidence.documents if d.unit == "chi-cuc-tt-bvtv")
     assert late.sent is not None and late.sent.isoformat() == "2024-02-05" and late.kind == "KH"
-    assert _assessor(folder).matcher.name == "durable-rules"
+    assert _assessor(folder).matcher.name == EXPECTED_MATCHER
     result = _result(folder, case.id)
     assert result.passed and "ke-hoach-chi-cuc-tt-bvtv" in result.unmet and "ke-hoach-van-phong" in result.met

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.assess import Assessor
+from tests.conftest import EXPECTED_MATCHER
 from tests.strategies import documents
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -81,6 +82,6 @@ def test_durable_and_plain_matchers_agree(setup, data) -> None:
     docs = data.draw(registers(setup))
     a = durable.assess(replace(evidence, documents=docs))
     b = plain.assess(replace(evidence, documents=docs))
-    assert a.matcher == "durable-rules" and b.matcher == "python"
+    assert a.matcher == EXPECTED_MATCHER and b.matcher == "python"
     assert _points(a) == _points(b)
     assert [c.trace for c in a.criteria] == [c.trace for c in b.criteria]
