@@ -31,6 +31,7 @@ from evidence.yaml_lines import load_yaml, validation_problems
 
 CASE_FILE = "case.yaml"
 UNITS_FILE = "units.yaml"
+UNITS_SHAPE = "cần danh sách dạng «mã-đơn-vị: Tên đơn vị», mỗi đơn vị một dòng"
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def _sha256(path: Path) -> str:
 def load_units(path: Path) -> dict[str, str]:
     data, index = load_yaml(path)
     if not isinstance(data, dict) or not data:
-        raise InputError(Problem.of("E009", file=path, line=1, detail="cần danh sách  mã-đơn-vị: Tên đơn vị"))
+        raise InputError(Problem.of("E009", file=path, line=1, detail=UNITS_SHAPE))
     problems = [Problem.of("E009", file=path, line=index.line([k]), detail=f"đơn vị {k!r} cần tên là chữ")
                 for k, v in data.items() if not isinstance(k, str) or not isinstance(v, str) or not v.strip()]
     if problems:
@@ -77,7 +78,7 @@ def _load_inputs(path: Path) -> dict[tuple[str, str], InputValue]:
     for crit, reqs in (data or {}).items():
         if not isinstance(reqs, dict):
             problems.append(Problem.of("E014", file=path, line=index.line([crit]), key=str(crit),
-                                       detail="cần bảng  mã-yêu-cầu: {value, source}"))
+                                       detail="cần bảng dạng «mã-yêu-cầu: {value, source}»"))
             continue
         for req, entry in reqs.items():
             key = f"{crit}/{req}"
@@ -127,11 +128,13 @@ def load_case(folder: Path) -> Evidence:
             return None
 
     units: dict[str, str] = {}
+    units_ok = True
     try:
         units = load_units(folder / UNITS_FILE)
         hashes[UNITS_FILE] = _sha256(folder / UNITS_FILE)
     except InputError as exc:
         problems.extend(exc.problems)
+        units_ok = False
 
     documents: list[Document] = []
     registers: Registers | None = None
@@ -173,6 +176,8 @@ def load_case(folder: Path) -> Evidence:
                 hashes[case.inputs] = _sha256(path)
             except InputError as exc:
                 problems.extend(exc.problems)
+    if not units_ok:  # every unit cell would echo "unknown unit": report the cause, not its echoes
+        problems = [p for p in problems if p.code != "E004"]
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if errors:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from engine.cli import main
+from evidence.case import UNITS_SHAPE
 from tests.conftest import SEED
 from tests.editing import edit
 
@@ -196,3 +197,11 @@ def test_evidence_deadline_never_makes_a_document_late(capsys, case: Path) -> No
     code, out, _ = run(capsys, "assess", str(case), "--format", "json")
     c22 = next(c for c in json.loads(out)["criteria"] if c["id"] == "2.2")
     assert code == 0 and (c22["points"], c22["status"]) == (1, "đạt")
+
+
+def test_an_unusable_units_file_is_reported_once_not_echoed_by_every_row(capsys, case: Path) -> None:
+    (case / "units.yaml").write_text("", encoding="utf-8")
+    code, _, err = run(capsys, "assess", str(case))
+    assert code == 2
+    assert [line for line in err.splitlines() if line.startswith("Lỗi:")] == [
+        f"Lỗi: {case / 'units.yaml'}, dòng 1: [E009] hồ sơ không hợp lệ: {UNITS_SHAPE}"]
