@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from evidence.document_header import parse_header
 from evidence.problems import InputError
 from evidence.register import COLUMNS, inspect_register
-from evidence.scan import _Sheet, parse_header
+from evidence.scan import _Sheet
 from evidence.tables import read_table, strip_control
 from evidence.text import clean, encode_legacy
 

@@ -14,8 +14,9 @@ import openpyxl
 import pytest
 
 from engine.cli import main
+from evidence.document_header import parse_header, read_document
 from evidence.register import inspect_register
-from evidence.scan import parse_header, read_document, scan_folder
+from evidence.scan import scan_folder
 from evidence.text import encode_legacy
 from tests.conftest import SEED
 
