@@ -14,6 +14,7 @@ from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 
 from engine import dataset_requirements, document_requirements
+from engine.as_of_status import dossiers_at
 from engine.matching import Matcher, make_matcher
 from engine.outcomes import ONE, Item, Outcome
 from engine.results import (
@@ -33,7 +34,6 @@ from engine.scheme import (
 )
 from engine.scoring import breakdown, round_points, score, used_requirements
 from evidence.case import Evidence, InputValue
-from evidence.datasets import dossiers_at
 from evidence.formatting import day, points
 from evidence.problems import InputError, Problem, did_you_mean
 

@@ -10,9 +10,9 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-import numpy as np
 import pandas as pd
 
+from engine.as_of_status import STATUS_WORDS, deadline_status
 from engine.outcomes import ONE, ZERO, Item, Outcome
 from engine.scheme import DeadlineRequirement, Filter, RateRequirement
 from evidence.datasets import header_of
@@ -20,43 +20,12 @@ from evidence.formatting import day, percent
 from evidence.numbers import RateValue
 from evidence.problems import Problem
 
-STATUS_WORDS = {
-    "dung-han": "hoàn thành đúng hạn",
-    "tre-han": "hoàn thành quá hạn",
-    "qua-han": "chưa hoàn thành, quá hạn",
-    "trong-han": "chưa hoàn thành, trong hạn",
-}
-
 
 def _mask(frame: pd.DataFrame, where: Filter) -> pd.Series:
     mask = pd.Series(True, index=frame.index)
     for field, codes in where.items():
         mask &= frame[field].isin(codes)
     return mask
-
-
-def deadline_status(frame: pd.DataFrame, as_of: date, source: str) -> tuple[pd.Series, list[Problem]]:
-    """Each item's status at `as_of`: from its dates when they decide it, else as declared."""
-    due = pd.to_datetime(frame["due"])
-    done = pd.to_datetime(frame["done"])
-    cutoff = pd.Timestamp(as_of)
-    derived = pd.Series(
-        np.select(
-            [done.notna() & due.notna() & (done <= due), done.notna() & due.notna(),
-             done.isna() & due.notna() & (due >= cutoff), done.isna() & due.notna()],
-            ["dung-han", "tre-han", "trong-han", "qua-han"],
-            default="",
-        ),
-        index=frame.index,
-    )
-    declared = frame["status"].fillna("")
-    status = derived.where(derived != "", declared)
-    warnings = [
-        Problem.of("W005", file=source, row=int(r), column="Tình trạng", declared=STATUS_WORDS[d],
-                   derived=STATUS_WORDS[v])
-        for r, d, v in zip(frame["_row"], declared, derived, strict=True) if d and v and d != v
-    ]
-    return status, warnings
 
 
 def evaluate_deadlines(req: DeadlineRequirement, frame: pd.DataFrame | None, as_of: date,

@@ -20,7 +20,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 
 from evidence.dates import MAX_YEAR, MIN_YEAR, DateError, format_date, parse_date
@@ -60,7 +59,7 @@ YES_NO = {"co": ("Có", "x", "Đã gửi", "yes", "TRUE"), "khong": ("Không", "
 DOSSIER_STATUS = {
     "truoc-han": ("Trước hạn", "Giải quyết trước hạn", "Đã giải quyết trước hạn"),
     "dung-han": ("Đúng hạn", "Giải quyết đúng hạn", "Đã giải quyết đúng hạn"),
-    # "quá hạn" is a dossier returned late or one still open past its due date (see dossier_status)
+    # "quá hạn" is a dossier returned late or one still open past its due date (see engine.as_of_status.dossier_status)
     "qua-han": ("Quá hạn", "Trễ hạn", "Giải quyết quá hạn", "Đã giải quyết quá hạn",
                 "Đang giải quyết quá hạn"),
     "dang-giai-quyet": ("Đang giải quyết", "Đang xử lý", "Đang giải quyết trong hạn"),
@@ -191,7 +190,7 @@ def read_source(path: Path, expect: list[str], sheet: str | None = None) -> Tabl
 
 def read_dataset(name: str, path: Path, *, units: dict[str, str]) -> pd.DataFrame:
     """Read one dataset written with the engine's headers; raise InputError naming every bad cell
-    by row and column. Dossier statuses still need `dossiers_at` to follow their dates."""
+    by row and column. Dossier statuses still need `engine.as_of_status.dossiers_at` to follow their dates."""
     if name not in SPECS:
         raise InputError(Problem.of("E009", file=path, detail=f"không biết bộ dữ liệu {name!r}"
                                                               f"{did_you_mean(name, list(SPECS))}; "
@@ -375,9 +374,6 @@ def _count(raw: str, header: str) -> int:
 
 # ---- dossiers ------------------------------------------------------------------------------------
 
-DOSSIER_WORDS = {code: labels[0] for code, labels in DOSSIER_STATUS.items()}
-
-
 def _check_dossiers(frame: pd.DataFrame, path: Path, cols: dict[str, str | None]) -> list[Problem]:
     """A dossier needs a status or a due date; its dates must come in order."""
     problems: list[Problem] = []
@@ -404,53 +400,6 @@ def _duplicate_ids(frame: pd.DataFrame, path: Path, header: str) -> list[Problem
             for key, group in dup.groupby("id", sort=False)]
 
 
-def dossier_status(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Series]:
-    """Each dossier's status at `as_of`, and the status declared in the source ("" when blank).
-
-    Dates win where they decide (the rule `deadline_status` uses for tasks), by calendar day:
-    returned before the due day → trước hạn; on the due day → đúng hạn, or the declared trước hạn
-    (a day cannot tell a return at 8:00 from one at 17:00, the source's own status can);
-    after it → quá hạn. Not returned: quá hạn once the due day has passed at `as_of`, else đang
-    giải quyết. A declared "dừng xử lý" is kept: no date says a dossier was stopped. Without a
-    due date the declared status stands."""
-    # object dtype throughout: pandas' string dtype would turn the None of "no status" into NaN
-    declared = pd.Series([v if isinstance(v, str) else "" for v in frame["status"]], index=frame.index, dtype=object)
-    due = pd.to_datetime(frame["due"])
-    returned = pd.to_datetime(frame["returned"])
-    cutoff = pd.Timestamp(as_of)
-    dated = due.notna() & returned.notna()
-    open_ = due.notna() & returned.isna()
-    derived = pd.Series(np.select(
-        [declared.eq("dung-xu-ly"),
-         dated & (returned < due),
-         dated & (returned == due) & declared.eq("truoc-han"),
-         dated & (returned == due),
-         dated,
-         open_ & (due < cutoff),
-         open_],
-        ["", "truoc-han", "truoc-han", "dung-han", "qua-han", "qua-han", "dang-giai-quyet"],
-        default="",
-    ), index=frame.index, dtype=object)
-    status = [d or c or None for d, c in zip(derived, declared, strict=True)]
-    return pd.Series(status, index=frame.index, dtype=object), declared
-
-
-def dossiers_at(frame: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame, list[Problem]]:
-    """The dossiers frame with `status` as it stands at `as_of`; W030 where the source says otherwise."""
-    if frame["due"].isna().all():  # counts without dates (the seed case): nothing to derive
-        return frame, []
-    status, declared = dossier_status(frame, as_of)
-    source = frame.attrs.get("path", frame.attrs.get("file", "dossiers"))
-    header = frame.attrs.get("headers", {}).get("status") or header_of("dossiers", "status")
-    differs = (declared != "") & (declared != status.fillna(""))
-    warnings = [Problem.of("W030", file=source, row=int(r), column=header, declared=DOSSIER_WORDS[d],
-                           derived=DOSSIER_WORDS[s])
-                for r, d, s in zip(frame.loc[differs, "_row"], declared[differs], status[differs], strict=True)]
-    out = frame.copy()
-    out["status"] = status
-    return out, cap_warnings(warnings)
-
-
 def _cap(problems: list[Problem], limit: int, summary: str) -> list[Problem]:
     """At most `limit` problems per code; one `summary` problem per code for the rest."""
     by_code: dict[str, list[Problem]] = {}
@@ -473,4 +422,4 @@ def cap_warnings(warnings: list[Problem]) -> list[Problem]:
     return _cap(warnings, MAX_ROW_WARNINGS, "W032")
 
 
-__all__ = ["SPECS", "Column", "RateValue", "Reading", "dossiers_at", "load_rows", "read_dataset"]
+__all__ = ["SPECS", "Column", "RateValue", "Reading", "load_rows", "read_dataset"]

@@ -17,8 +17,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine.as_of_status import dossiers_at
 from evidence import tables
-from evidence.datasets import SPECS, Reading, dossiers_at, fold_key, load_rows, read_dataset
+from evidence.datasets import SPECS, Reading, fold_key, load_rows, read_dataset
 from evidence.exports import MAPPINGS_DIR, ExportMapping, load_mapping, read_export
 from evidence.problems import InputError
 from evidence.tables import Table

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from engine.as_of_status import dossiers_at
 from engine.dataset_requirements import evaluate_deadlines, evaluate_rate
 from engine.pipeline import prepare, run
 from engine.scheme import DeadlineRequirement, RateRequirement
 from evidence.case import load_case
-from evidence.datasets import dossiers_at, read_dataset
+from evidence.datasets import read_dataset
 from evidence.exports import _TABLE_OPTIONS, MAPPINGS_DIR, load_mapping, read_export, shipped_mappings
 from evidence.problems import InputError, Problem
 from evidence.tables import read_table

@@ -1,0 +1,96 @@
+"""What state each dated item is in at the as-of date: tasks and procedures, and dossiers.
+
+Both follow one rule: where the dates decide, the dates win, and a source that says otherwise
+gets a warning (W005 for deadline items, W030 for dossiers); without dates the declared status
+stands. Kept together so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from evidence.datasets import DOSSIER_STATUS, cap_warnings, header_of
+from evidence.problems import Problem
+
+STATUS_WORDS = {
+    "dung-han": "hoàn thành đúng hạn",
+    "tre-han": "hoàn thành quá hạn",
+    "qua-han": "chưa hoàn thành, quá hạn",
+    "trong-han": "chưa hoàn thành, trong hạn",
+}
+
+DOSSIER_WORDS = {code: labels[0] for code, labels in DOSSIER_STATUS.items()}
+
+
+def deadline_status(frame: pd.DataFrame, as_of: date, source: str) -> tuple[pd.Series, list[Problem]]:
+    """Each item's status at `as_of`: from its dates when they decide it, else as declared."""
+    due = pd.to_datetime(frame["due"])
+    done = pd.to_datetime(frame["done"])
+    cutoff = pd.Timestamp(as_of)
+    derived = pd.Series(
+        np.select(
+            [done.notna() & due.notna() & (done <= due), done.notna() & due.notna(),
+             done.isna() & due.notna() & (due >= cutoff), done.isna() & due.notna()],
+            ["dung-han", "tre-han", "trong-han", "qua-han"],
+            default="",
+        ),
+        index=frame.index,
+    )
+    declared = frame["status"].fillna("")
+    status = derived.where(derived != "", declared)
+    warnings = [
+        Problem.of("W005", file=source, row=int(r), column="Tình trạng", declared=STATUS_WORDS[d],
+                   derived=STATUS_WORDS[v])
+        for r, d, v in zip(frame["_row"], declared, derived, strict=True) if d and v and d != v
+    ]
+    return status, warnings
+
+
+def dossier_status(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Series]:
+    """Each dossier's status at `as_of`, and the status declared in the source ("" when blank).
+
+    Dates win where they decide (the rule `deadline_status` uses for tasks), by calendar day:
+    returned before the due day → trước hạn; on the due day → đúng hạn, or the declared trước hạn
+    (a day cannot tell a return at 8:00 from one at 17:00, the source's own status can);
+    after it → quá hạn. Not returned: quá hạn once the due day has passed at `as_of`, else đang
+    giải quyết. A declared "dừng xử lý" is kept: no date says a dossier was stopped. Without a
+    due date the declared status stands."""
+    # object dtype throughout: pandas' string dtype would turn the None of "no status" into NaN
+    declared = pd.Series([v if isinstance(v, str) else "" for v in frame["status"]], index=frame.index, dtype=object)
+    due = pd.to_datetime(frame["due"])
+    returned = pd.to_datetime(frame["returned"])
+    cutoff = pd.Timestamp(as_of)
+    dated = due.notna() & returned.notna()
+    open_ = due.notna() & returned.isna()
+    derived = pd.Series(np.select(
+        [declared.eq("dung-xu-ly"),
+         dated & (returned < due),
+         dated & (returned == due) & declared.eq("truoc-han"),
+         dated & (returned == due),
+         dated,
+         open_ & (due < cutoff),
+         open_],
+        ["", "truoc-han", "truoc-han", "dung-han", "qua-han", "qua-han", "dang-giai-quyet"],
+        default="",
+    ), index=frame.index, dtype=object)
+    status = [d or c or None for d, c in zip(derived, declared, strict=True)]
+    return pd.Series(status, index=frame.index, dtype=object), declared
+
+
+def dossiers_at(frame: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame, list[Problem]]:
+    """The dossiers frame with `status` as it stands at `as_of`; W030 where the source says otherwise."""
+    if frame["due"].isna().all():  # counts without dates (the seed case): nothing to derive
+        return frame, []
+    status, declared = dossier_status(frame, as_of)
+    source = frame.attrs.get("path", frame.attrs.get("file", "dossiers"))
+    header = frame.attrs.get("headers", {}).get("status") or header_of("dossiers", "status")
+    differs = (declared != "") & (declared != status.fillna(""))
+    warnings = [Problem.of("W030", file=source, row=int(r), column=header, declared=DOSSIER_WORDS[d],
+                           derived=DOSSIER_WORDS[s])
+                for r, d, s in zip(frame.loc[differs, "_row"], declared[differs], status[differs], strict=True)]
+    out = frame.copy()
+    out["status"] = status
+    return out, cap_warnings(warnings)
