@@ -197,10 +197,10 @@ def _evaluate_criterion(crit: Criterion, field_id: str, outcomes: dict[str, Outc
                 resolved[rid] = outcome.resolve(mine)
         stake_by_unit[unit] = gain(resolved)
     reachable = round_points(score(crit.score, cap, {k: o.reachable for k, o in outcomes.items()}))
-    trace = [line for req in crit.requires for line in outcomes[req.id].trace]
-    shown_only = [r.id for r in crit.requires if r.id not in used]
-    if shown_only:
-        trace.append("(Các dòng về " + ", ".join(shown_only) + " chỉ để tham khảo, không tính điểm.)")
+    # Every trace line reads "Verdict — what: why"; for requirements only shown, the verdict would
+    # mislead (they move no points), so it becomes "Tham khảo".
+    trace = [line if req.id in used else f"Tham khảo, không tính điểm — {line.split(' — ', 1)[-1]}"
+             for req in crit.requires for line in outcomes[req.id].trace]
     return CriterionResult(
         id=crit.id, title=crit.title, field=field_id, max=cap, points=pts,
         status=_status(crit, pts, outcomes), owners=tuple(crit.owners), trace=tuple(trace),

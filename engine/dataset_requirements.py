@@ -89,7 +89,8 @@ def _no_data(rid: str, label: str, owner: tuple[str, ...], what: str, threshold:
 
 
 def _rate_value(req: RateRequirement, frame: pd.DataFrame) -> tuple[RateValue | None, str, int]:
-    """The rate seen, in words for the trace, and how many denominator items lack the data."""
+    """The rate seen, where it comes from (for the trace; "" for counted rows), and how many
+    denominator items lack the data."""
     if req.dataset == "indicators":
         rows = frame[frame["id"] == req.indicator]
         if rows.empty:
@@ -100,7 +101,7 @@ def _rate_value(req: RateRequirement, frame: pd.DataFrame) -> tuple[RateValue | 
             value = RateValue(Decimal(int(row["numerator"])) / Decimal(int(row["denominator"])),
                               numerator=int(row["numerator"]), denominator=int(row["denominator"]))
         when = f", trích xuất {day(row['extracted'])}" if row["extracted"] else ""
-        return value, f"{value} (nguồn: {row['source']}{when}; {frame.attrs.get('file', '')} hàng {row['_row']})", 0
+        return value, f"nguồn: {row['source']}{when}; {frame.attrs.get('file', '')} hàng {row['_row']}", 0
     den = frame[_mask(frame, req.denominator)]
     unknown = int(den.loc[den[list(req.numerator)].isna().any(axis=1), "_n"].sum())
     num = int(den.loc[_mask(den, req.numerator), "_n"].sum())
@@ -125,22 +126,23 @@ def evaluate_rate(req: RateRequirement, frame: pd.DataFrame | None, as_of: date)
         return _no_data(req.id, req.label, owner, what, req.threshold)
     if value is None:
         return _no_data(req.id, req.label, owner, where if where != "mẫu số bằng 0" else "dữ liệu", req.threshold)
-    seen = f"{value}{' — ' + where if where else ''}"
+    source = f" ({where})" if where else ""
     if value.value is None:  # only a bound is known: decidable against a threshold at or above it
         assert value.below is not None
         if value.below > req.threshold:
             return _no_data(req.id, req.label, owner, f"số liệu chính xác (chỉ biết {value})", req.threshold)
-        seen += " (chỉ biết cận trên: cách chấm theo tỷ lệ tính phần này là 0)"
-        ratio = ZERO
+        ratio = ZERO  # a proportional method cannot use a bound: it scores this as 0, and says "dưới"
     else:
         ratio = value.value
     if ratio >= req.threshold:
         return Outcome(req.id, "met", ratio, req.threshold, good=1,
-                       trace=(f"Đạt — {req.label}: {seen} ≥ {percent(req.threshold)}",))
+                       trace=(f"Đạt — {req.label}: {value} ≥ {percent(req.threshold)}{source}",))
     not_due = req.due is not None and as_of < req.due
     state = "not_due" if not_due else "failed"
     word = "Chưa đến kỳ đo" if not_due else "Không đạt"
-    trace = (f"{word} — {req.label}: {seen} < {percent(req.threshold)}",)
+    compared = f"{value}, chưa tới {percent(req.threshold)}" if value.value is None else \
+        f"{value} < {percent(req.threshold)}"
+    trace = (f"{word} — {req.label}: {compared}{source}",)
     resolved = Outcome(req.id, "met", req.threshold, req.threshold, good=1,
                        trace=(f"Giả định {req.label} đạt {percent(req.threshold)}",))
     item = Item(req.id, f"{req.label}: hiện {value}, {goal}", owner, req.due, state, resolved)
