@@ -53,7 +53,9 @@ def evaluate_deadlines(req: DeadlineRequirement, frame: pd.DataFrame | None, as_
                f"thành, {pending} còn trong hạn (không tính) → ")
     summary += f"{on_time}/{judged} = {percent(Decimal(on_time) / judged)}" if judged else "chưa có mục nào đến hạn"
     summary += f", ngưỡng {percent(req.threshold)}" if judged else ""
-    base = outcome_for(on_time, judged, pending, (summary,))
+    base = outcome_for(on_time, judged, pending, ())
+    verdict = {"met": "Đạt", "failed": "Không đạt", "not_due": "Chưa đến hạn"}[base.state]
+    base = replace(base, trace=(f"{verdict} — {summary}",))
 
     open_rows = rows[status.isin(["tre-han", "qua-han", "trong-han"])]
     # (count, still pending) per open item: resolving items compounds their counts
