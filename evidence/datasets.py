@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import pandas as pd
 
@@ -177,11 +177,8 @@ def _code(value: str, column: Column) -> str | None:
 def read_source(path: Path, expect: list[str], sheet: str | None = None) -> Table:
     """`read_table` (its limits, its header search below a title block for the `expect`ed headers);
     a reader choking on a corrupt file becomes an E013 problem, never a traceback."""
-    options: dict[str, Any] = {"expect": expect}
-    if sheet is not None:  # only asked for when read_table takes it (see evidence.exports)
-        options["sheet"] = sheet
     try:
-        return read_table(path, **options)
+        return read_table(path, expect=expect, sheet=sheet)
     except InputError:
         raise
     except (ValueError, OverflowError, RecursionError, KeyError, IndexError, OSError) as exc:

@@ -16,7 +16,6 @@ Mappings shipped with cchc live in `evidence/mappings/<name>.yaml`; a case may a
 
 from __future__ import annotations
 
-import inspect
 import re
 from datetime import datetime
 from pathlib import Path
@@ -37,15 +36,12 @@ from evidence.datasets import (
 )
 from evidence.paths import PathEscapeError, inside
 from evidence.problems import InputError, Problem, did_you_mean
-from evidence.tables import Table, read_table
+from evidence.tables import Table
 from evidence.yaml_lines import LineIndex, load_yaml, validation_problems
 
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 MAX_MAPPING_BYTES = 256 * 1024  # a mapping is a page of YAML; anything bigger is not one
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
-# read_table finds the header row itself (by the headers it is told to expect) and reads the first
-# sheet; until it takes a `sheet`, a mapping that names one is refused with a message, not misread.
-_TABLE_OPTIONS = frozenset(inspect.signature(read_table).parameters)
 
 
 def _text_key(key: object) -> object:
@@ -225,10 +221,6 @@ def _date_format_ok(fmt: str) -> bool:
 
 def _read(path: Path, mapping: ExportMapping, mapping_path: Path) -> Table:
     """The export, its header found among the first rows by the headers the mapping names."""
-    if mapping.sheet is not None and "sheet" not in _TABLE_OPTIONS:
-        raise InputError(Problem.of("E031", file=mapping_path, detail=(
-            f"sheet {mapping.sheet!r}: bản cchc này chỉ đọc trang tính đầu tiên của tệp Excel; hãy đưa trang "
-            "tính có dữ liệu lên đầu rồi bỏ khóa sheet")))
     return read_source(path, [*mapping.columns, *mapping.ignore], mapping.sheet)
 
 

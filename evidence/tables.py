@@ -92,13 +92,14 @@ def column_letter(position: int) -> str:
     return letters
 
 
-def read_table(path: Path, *, expect: Iterable[str] = (), max_bytes: int = MAX_FILE_BYTES,
-               max_rows: int = MAX_ROWS) -> Table:
+def read_table(path: Path, *, expect: Iterable[str] = (), sheet: str | None = None,
+               max_bytes: int = MAX_FILE_BYTES, max_rows: int = MAX_ROWS) -> Table:
     """A CSV or .xlsx file → :class:`Table`. Raises InputError (E001, E013, E015–E018, E023).
 
     Without `expect` the header is the first non-blank row. With `expect` (the headers a
     reader looks for) it is the row, among the first 30, holding most of them, so a title
-    block above the header is skipped. `max_bytes` and `max_rows` may only tighten the limits.
+    block above the header is skipped. `sheet` names the Excel sheet to read (matched ignoring
+    case and accents; a CSV has only one). `max_bytes` and `max_rows` may only tighten the limits.
     """
     max_bytes, max_rows = min(max_bytes, MAX_FILE_BYTES), min(max_rows, MAX_ROWS)
     if not path.is_file():
@@ -112,12 +113,12 @@ def read_table(path: Path, *, expect: Iterable[str] = (), max_bytes: int = MAX_F
         detail = f"tệp {size / 1_048_576:.1f} MB, quá giới hạn {max_bytes // 1_048_576} MB; hãy tách thành nhiều tệp"
         raise InputError(Problem.of("E015", file=path, detail=detail.replace(".", ",")))
     if suffix in EXCEL_SUFFIXES:
-        sheet, records, kinds = _xlsx_records(path, max_rows)
+        title, records, kinds = _xlsx_records(path, max_rows, sheet)
         encoding = "xlsx"
     else:
-        sheet, kinds = None, {}
+        title, kinds = None, {}
         records, encoding = _csv_records(path, max_rows)
-    return _build(path, records, kinds, encoding, sheet, tuple(expect), max_rows)
+    return _build(path, records, kinds, encoding, title, tuple(expect), max_rows)
 
 
 # ---- CSV ------------------------------------------------------------------------------------
@@ -164,7 +165,8 @@ def escape_csv_text(text: str) -> str:
 Records = list[tuple[int, list[str]]]  # (spreadsheet row, cells as text)
 
 
-def _xlsx_records(path: Path, max_rows: int) -> tuple[str, Records, dict[tuple[int, int], CellKind]]:
+def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
+                  ) -> tuple[str, Records, dict[tuple[int, int], CellKind]]:
     """(sheet name, [(row number, cells)], {(row number, column position): kind}) of the register sheet."""
     with path.open("rb") as handle:
         magic = handle.read(8)
@@ -192,7 +194,11 @@ def _xlsx_records(path: Path, max_rows: int) -> tuple[str, Records, dict[tuple[i
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
             workbook = openpyxl.load_workbook(handle, read_only=True, data_only=False, keep_links=False)
             try:
-                sheet = register_sheet(workbook)
+                sheet = register_sheet(workbook, wanted)
+                if sheet is None:
+                    names = ", ".join(ws.title for ws in workbook.worksheets)
+                    raise InputError(Problem.of("E016", file=path, detail=f"không có trang tính {wanted!r} "
+                                                                         f"(các trang: {names})"))
                 sheet.reset_dimensions()  # a wrong <dimension> written by other software must not cut rows
                 for number, row in enumerate(sheet.iter_rows(), start=1):
                     if number > max_rows + HEADER_SEARCH_ROWS and any(c.value is not None for c in row):
@@ -218,10 +224,13 @@ def _xlsx_records(path: Path, max_rows: int) -> tuple[str, Records, dict[tuple[i
     return title, records, kinds
 
 
-def register_sheet(workbook: Any) -> Any:  # openpyxl's read-only sheet types are private
+def register_sheet(workbook: Any, wanted: str | None = None) -> Any:  # openpyxl's sheet types are private
+    """The sheet named `wanted` (None if there is none), else one named like "Sổ đăng ký", else the first."""
     sheets = [ws for ws in workbook.worksheets if hasattr(ws, "iter_rows")]
     if not sheets:
         raise ValueError("no worksheet")
+    if wanted is not None:
+        return next((ws for ws in sheets if fold(ws.title).strip() == fold(wanted).strip()), None)
     named = [ws for ws in sheets if any(name in fold(ws.title) for name in SHEET_NAMES)]
     return (named or sheets)[0]
 

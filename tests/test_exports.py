@@ -20,7 +20,7 @@ from engine.pipeline import prepare, run
 from engine.scheme import DeadlineRequirement, RateRequirement
 from evidence.case import load_case
 from evidence.datasets import read_dataset
-from evidence.exports import _TABLE_OPTIONS, MAPPINGS_DIR, load_mapping, read_export, shipped_mappings
+from evidence.exports import MAPPINGS_DIR, load_mapping, read_export, shipped_mappings
 from evidence.problems import InputError, Problem
 from evidence.tables import read_table
 from tests.conftest import SEED
@@ -372,15 +372,25 @@ def test_header_below_a_title_block_is_found(tmp_path: Path) -> None:
     assert frame["_row"].tolist() == [4] and frame.attrs["warnings"] == []
 
 
-def test_a_sheet_the_reader_cannot_choose_is_refused_with_a_message(tmp_path: Path) -> None:
-    path = write_xlsx(generate(3, seed=7), tmp_path / "ho-so.xlsx")
-    mapping = _mapping(tmp_path, GOOD + "sheet: Chi tiết\n")
-    if "sheet" in _TABLE_OPTIONS:
-        pytest.skip("read_table chọn được trang tính: kiểm thử này không còn áp dụng")
+def test_the_mapping_chooses_the_sheet_and_an_unknown_sheet_is_named(tmp_path: Path, records: list[Record]) -> None:
+    """Exports often open on a summary sheet; the data sit on another."""
+    import openpyxl
+
+    path = write_xlsx(records[:3], tmp_path / "ho-so.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.active.title = "Chi tiết hồ sơ"
+    summary = book.create_sheet("Tổng hợp", 0)
+    summary.append(["Tổng số hồ sơ", 3])
+    book.save(path)
+    shipped = (MAPPINGS_DIR / "mot-cua-dien-tu.yaml").read_text(encoding="utf-8")
+    frame = read_export("dossiers", path, _mapping(tmp_path, shipped + "sheet: chi tiet ho so\n").name,
+                        case_folder=tmp_path, units=UNITS)
+    assert len(frame) == 3
     with pytest.raises(InputError) as exc:
-        read_export("dossiers", path, mapping.name, case_folder=tmp_path, units=UNITS)
+        read_export("dossiers", path, _mapping(tmp_path, shipped + "sheet: Chi tiết\n").name, case_folder=tmp_path,
+                    units=UNITS)
     (problem,) = _problems(exc)
-    assert problem.code == "E031" and "'Chi tiết'" in problem.message and problem.file == str(mapping)
+    assert problem.code == "E016" and "'Chi tiết'" in problem.message and "Chi tiết hồ sơ" in problem.message
 
 
 def test_date_format_hint_reads_month_first_exports(tmp_path: Path) -> None:
