@@ -83,10 +83,6 @@ def _mismatch(req: DocumentRequirement, doc: Document) -> str:
     return "; ".join(issues)
 
 
-def _where(doc: Document) -> str:
-    return f"{doc.source} hàng {doc.row}"
-
-
 def evaluate(crit: Criterion, req: DocumentRequirement, result: MatchResult,
              documents: Sequence[Document], placeholders: Sequence[Document], as_of: date,
              evidence_due: date | None = None) -> Outcome:
@@ -104,23 +100,23 @@ def evaluate(crit: Criterion, req: DocumentRequirement, result: MatchResult,
         when = "" if best.effective_date else " (không rõ ngày, chưa kiểm được hạn)"
         sent = f", gửi {day(best.sent)}" if best.sent else ""
         due = f", hạn {day(req.due)}" if req.due else ""
-        trace.append(f"Đạt — {req.label}: {best.cite()}{sent}{due} — «{best.subject}» ({_where(best)}){when}")
+        trace.append(f"Đạt — {req.label}: {best.cite()}{sent}{due} — «{best.subject}» ({best.place()}){when}")
         return Outcome(req.id, "met", ONE, good=1, trace=tuple(trace))
 
     label = req.label
     if matched:
         late = min(matched, key=lambda d: d.effective_date or date.max)
         trace.append(f"Không đạt — {label}: {late.cite()} gửi/ban hành {day(late.effective_date)}, "
-                     f"sau hạn {day(req.due)} ({_where(late)})")
+                     f"sau hạn {day(req.due)} ({late.place()})")
         state = "failed"
     elif linked:
         doc = linked[0]
         trace.append(f"Không đạt — {label}: tài liệu được khai cho yêu cầu này không đúng yêu cầu: "
-                     f"{doc.cite()} «{doc.subject}» — {_mismatch(req, doc)} ({_where(doc)})")
+                     f"{doc.cite()} «{doc.subject}» — {_mismatch(req, doc)} ({doc.place()})")
         state = "failed"
     else:
         noted = [p for p in placeholders if p.criterion == crit.id and p.requirement == req.id]
-        why = f"; sổ đăng ký ghi chưa có ({_where(noted[0])}{': ' + noted[0].note if noted[0].note else ''})" \
+        why = f"; sổ đăng ký ghi chưa có ({noted[0].place()}{': ' + noted[0].note if noted[0].note else ''})" \
             if noted else ""
         due = req.due or evidence_due
         not_due = due is not None and as_of <= due

@@ -83,8 +83,10 @@ class Document:
         return f"{ref}{when}"
 
     def place(self) -> str:
-        """Where a person finds the row: "so-dang-ky/thanh-tra.xlsx hàng 5"."""
-        return f"{self.source} hàng {self.row}"
+        """Where a person finds the row: "so-dang-ky/thanh-tra.xlsx hàng 5", or "1.5.yaml dòng 12" for a
+        document written in a criterion's YAML test case."""
+        word = "dòng" if self.source.endswith((".yaml", ".yml")) else "hàng"
+        return f"{self.source} {word} {self.row}"
 
 
 @dataclass
