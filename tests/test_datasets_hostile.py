@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import string
 import tempfile
-import time
 import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
@@ -191,14 +190,12 @@ def _one_row(name: str, values: dict[str, str]) -> Table:
 def test_a_megabyte_in_any_dossier_cell_is_text_or_a_short_message(column: str) -> None:
     big = "Đ" + "x" * 1_000_000
     table = _one_row("dossiers", {"Trạng thái": "Đúng hạn", column: big})
-    started = time.perf_counter()
     try:
         frame = load_rows("dossiers", table, {c.field: c.header for c in SPECS["dossiers"]}, UNITS)
         assert big in frame.iloc[0].tolist()
     except InputError as exc:
         (problem,) = exc.problems
         assert (problem.row, problem.column) == (2, column) and len(problem.message) < 500
-    assert time.perf_counter() - started < 5
 
 
 @pytest.mark.parametrize(("cell", "code"), [
@@ -266,10 +263,8 @@ def test_a_file_over_the_row_or_size_limit_fails_with_a_message(tmp_path: Path, 
 def test_a_megabyte_cell_in_a_file_is_refused_by_the_reader(tmp_path: Path) -> None:
     path = tmp_path / "ho-so.csv"
     path.write_text("Mã hồ sơ,Trạng thái\n" + "x" * 1_000_000 + ",Đúng hạn\n", encoding="utf-8")
-    started = time.perf_counter()
     with pytest.raises(InputError) as exc:
         read_dataset("dossiers", path, units=UNITS)
-    assert time.perf_counter() - started < 5
     (problem,) = exc.value.problems  # the csv module's own field limit (131 072) speaks first: E013 at the row
     assert problem.code in ("E013", "E015") and problem.row == 2 and len(problem.message) < 500
 

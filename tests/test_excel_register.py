@@ -337,14 +337,10 @@ def test_empty_folder_and_old_format_in_folder(folder_case: Path) -> None:
     assert [p.code for p in exc.value.problems] == ["E016"]
 
 
-def test_read_5000_rows_quickly(tmp_path: Path) -> None:
-    import time
-
+def test_read_5000_rows(tmp_path: Path) -> None:
+    """(Speed: benchmarks/bench_evidence.py.)"""
     rows = [[f"{i}/BC-SNN", datetime.date(2023, 1 + i % 12, 1 + i % 28), "BC", f"Báo cáo số {i} về công tác CCHC",
              "tccb", "cchc, bao-cao", "", "", ""] for i in range(1, 5001)]
     path = write_xlsx(tmp_path / "lon.xlsx", rows)
-    started = time.perf_counter()
     result = read(path)
-    elapsed = time.perf_counter() - started
     assert result.rows == 5000 and result.errors == [] and result.documents[-1].row == 5001
-    assert elapsed < 10, elapsed

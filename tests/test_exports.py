@@ -4,7 +4,6 @@ system, loaded through the shipped mapping and scored, against counts taken from
 from __future__ import annotations
 
 import shutil
-import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
@@ -131,12 +130,10 @@ def test_status_contradicting_dates_warns_once_per_row_then_summarises(dossiers,
     assert f"còn {len(wrong) - 20} cảnh báo [W030]" in summary.message
 
 
-def test_load_time_of_5000_rows(export_case: Path) -> None:
-    started = time.perf_counter()
+def test_all_5000_rows_are_read(export_case: Path) -> None:
+    """(Speed: benchmarks/bench_evidence.py.)"""
     frame = read_export("dossiers", export_case / EXPORT, "mot-cua-dien-tu", case_folder=export_case, units=UNITS)
-    elapsed = time.perf_counter() - started
-    assert len(frame) == 5000
-    assert elapsed < 5, f"{elapsed:.2f} s"  # measured about 0.4 s; a regression to a per-cell pandas call shows here
+    assert len(frame) == 5000 and frame["_row"].tolist() == list(range(2, 5002))
 
 
 def test_assessment_scores_3_2_from_the_export(export_case: Path, records: list[Record]) -> None:
@@ -162,15 +159,12 @@ def test_xlsx_export_reads_like_the_csv(tmp_path: Path, records: list[Record], d
     if not _xlsx_supported(tmp_path):
         pytest.skip("read_table chưa đọc .xlsx (phần việc đang làm trong evidence/tables.py)")
     path = write_xlsx(records, tmp_path / "ho-so-2024.xlsx")
-    started = time.perf_counter()
     frame = read_export("dossiers", path, "mot-cua-dien-tu", case_folder=tmp_path, units=UNITS)
-    elapsed = time.perf_counter() - started
     expected, _ = dossiers
     at, _ = dossiers_at(frame, AS_OF)
     columns = ["id", "unit", "received", "due", "returned", "status", "channel", "paid_online", "digitised",
                "e_result", "apology", "_row"]
     assert at[columns].equals(expected[columns])
-    assert elapsed < 15, f"{elapsed:.2f} s"
 
 
 # ---- how a dossier's status is derived -----------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 import unicodedata
 import zipfile
 from datetime import date, datetime
@@ -65,9 +64,7 @@ def test_random_xlsx_registers_are_read_or_refused(tmp_path: Path, rows: list[li
             if isinstance(cell.value, str) and not formulas:
                 cell.data_type = "s"
     book.save(path)
-    started = time.perf_counter()
     result = inspect_register(path, case_folder=tmp_path, units=UNITS)
-    assert time.perf_counter() - started < 5
     assert result.rows == result.accepted + result.rejected
     rejected_rows = {p.row for p in result.errors}
     assert len(rejected_rows) == result.rejected or not result.readable
@@ -132,10 +129,9 @@ def test_zip_bomb_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * (8 * 1024 * 1024) + b"</a>")
     assert path.stat().st_size < 100_000
-    started = time.perf_counter()
     with pytest.raises(InputError) as exc:
         read_table(path)
-    assert [p.code for p in exc.value.problems] == ["E015"] and time.perf_counter() - started < 1
+    assert [p.code for p in exc.value.problems] == ["E015"]  # refused from the zip directory, before parsing
 
 
 def test_xml_entity_bomb_is_refused(tmp_path: Path) -> None:
@@ -154,13 +150,11 @@ def test_xml_entity_bomb_is_refused(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for name, content in members.items():
             archive.writestr(name, content)
-    started = time.perf_counter()
     try:
         table = read_table(path)
         assert sum(len(c) for c in table.frame.columns) < 10_000_000
     except InputError as exc:
         assert [p.code for p in exc.problems] in (["E016"], ["E015"])
-    assert time.perf_counter() - started < 5
 
 
 def test_too_many_columns_and_huge_cells(tmp_path: Path) -> None:
