@@ -36,6 +36,7 @@ from engine.scoring import breakdown, round_points, score, used_requirements
 from evidence.case import Evidence, InputValue
 from evidence.formatting import day, points
 from evidence.problems import InputError, Problem, did_you_mean
+from evidence.register import link_problems
 
 HUNDRED = Decimal(100)
 
@@ -62,18 +63,9 @@ class Assessor:
 
 def _check_links(scheme: Scheme, evidence: Evidence) -> list[Problem]:
     """Register rows and inputs must name criteria and requirements that exist; owners must be units."""
-    problems = []
     crit_ids = [c.id for c in scheme.criteria()]
-    for doc in evidence.documents:
-        if doc.criterion is None and doc.requirement is None:
-            continue
-        crit = scheme.criterion(doc.criterion or "")
-        if crit is None or (doc.requirement is not None and crit.requirement(doc.requirement) is None):
-            known = [r.id for r in crit.requires] if crit else crit_ids
-            seen = doc.requirement if crit else doc.criterion
-            problems.append(Problem.of("E010", file=doc.source, row=doc.row,
-                                       crit=doc.criterion, req=doc.requirement,
-                                       hint=did_you_mean(seen or "", known)))
+    requirements = {c.id: [r.id for r in c.requires] for c in scheme.criteria()}
+    problems = link_problems(evidence.documents, evidence.folder, requirements)
     for (crit_id, req_id), value in evidence.inputs.items():
         crit = scheme.criterion(crit_id)
         req = crit.requirement(req_id) if crit else None

@@ -21,13 +21,13 @@ import pandas as pd
 from pydantic import ValidationError
 
 from evidence.case_file import CaseFile
-from evidence.datasets import read_dataset
+from evidence.datasets import RowsRejected, read_dataset
 from evidence.exports import read_export
 from evidence.paths import PathEscapeError, inside
 from evidence.problems import InputError, Problem
 from evidence.register import Document
 from evidence.registers import Registers, load_registers
-from evidence.yaml_lines import load_yaml, validation_problems
+from evidence.yaml_lines import LineIndex, load_yaml, validation_problems
 
 CASE_FILE = "case.yaml"
 UNITS_FILE = "units.yaml"
@@ -53,6 +53,32 @@ class Evidence:
     hashes: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # reported by the assessment, never fatal
     registers: Registers | None = None  # per-file counts, for `cchc evidence check`
+
+
+@dataclass(frozen=True)
+class DatasetRead:
+    """What became of one dataset file: `rows` data rows read, or None when it could not be read
+    as a table at all (missing, outside the case, wrong headers, unknown mapping)."""
+
+    name: str
+    file: str  # as case.yaml names it
+    path: Path | None
+    rows: int | None
+
+
+@dataclass
+class CaseRead:
+    """Everything a case folder holds, read once: the evidence as far as it could be read, every
+    problem (errors and warnings), and what became of each dataset file."""
+
+    evidence: Evidence
+    problems: list[Problem]
+    datasets_read: list[DatasetRead]
+    units_ok: bool  # False: units.yaml could not be read, so nothing can be checked against units
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
 
 
 def _sha256(path: Path) -> str:
@@ -106,17 +132,33 @@ def _load_inputs(path: Path) -> dict[tuple[str, str], InputValue]:
     return out
 
 
-def load_case(folder: Path) -> Evidence:
-    folder = folder.resolve()
+def read_case_file(folder: Path) -> tuple[CaseFile, LineIndex]:
+    """case.yaml, or InputError: without it there is no case at all."""
+    if not folder.is_dir():
+        raise InputError(Problem.of("E001", file=folder, path=folder))
     case_path = folder / CASE_FILE
     if not case_path.is_file():
         raise InputError(Problem.of("E001", file=case_path, path=case_path))
     data, index = load_yaml(case_path)
     try:
-        case = CaseFile.model_validate(data)
+        return CaseFile.model_validate(data), index
     except ValidationError as exc:
         raise InputError(validation_problems(exc, case_path, index, data, CaseFile)) from None
 
+
+def load_case(folder: Path) -> Evidence:
+    """The evidence of a case, or InputError listing every error in every file."""
+    read = read_case(folder)
+    if read.errors:
+        raise InputError(read.problems)
+    return read.evidence
+
+
+def read_case(folder: Path) -> CaseRead:
+    """Read every file of a case once, collecting every problem; raises only when case.yaml is unusable."""
+    folder = folder.resolve()
+    case, index = read_case_file(folder)
+    case_path = folder / CASE_FILE
     problems: list[Problem] = []
     hashes = {CASE_FILE: _sha256(case_path)}
 
@@ -149,9 +191,12 @@ def load_case(folder: Path) -> Evidence:
             hashes.update(registers.hashes)
 
     datasets: dict[str, pd.DataFrame] = {}
+    datasets_read: list[DatasetRead] = []
     for name, source in case.datasets.items():
         path = named(source.path, "datasets")
+        rows: int | None = None
         if path is None:
+            datasets_read.append(DatasetRead(name, source.path, None, None))
             continue
         try:
             if source.mapping:  # a system export read through a mapping (evidence/exports.py)
@@ -164,8 +209,13 @@ def load_case(folder: Path) -> Evidence:
                 datasets[name] = read_dataset(name, path, units=units)
             problems.extend(datasets[name].attrs["warnings"])  # unmapped columns, repeated ids (W031, W033…)
             hashes[source.path] = _sha256(path)
+            rows = len(datasets[name])
+        except RowsRejected as exc:  # the table was read; some of its cells were not usable
+            problems.extend(exc.problems)
+            rows = exc.rows
         except InputError as exc:
             problems.extend(exc.problems)
+        datasets_read.append(DatasetRead(name, source.path, path, rows))
 
     inputs: dict[tuple[str, str], InputValue] = {}
     if case.inputs:
@@ -178,8 +228,7 @@ def load_case(folder: Path) -> Evidence:
                 problems.extend(exc.problems)
     if not units_ok:  # every unit cell would echo "unknown unit": report the cause, not its echoes
         problems = [p for p in problems if p.code != "E004"]
-    errors = [p for p in problems if p.severity == "error"]
+    problems = [p for p in problems if p.severity == "error"] + [p for p in problems if p.severity == "warning"]
     warnings = [p for p in problems if p.severity == "warning"]
-    if errors:
-        raise InputError(errors + warnings)
-    return Evidence(folder, case, units, documents, datasets, inputs, hashes, warnings, registers)
+    evidence = Evidence(folder, case, units, documents, datasets, inputs, hashes, warnings, registers)
+    return CaseRead(evidence, problems, datasets_read, units_ok)

@@ -185,6 +185,15 @@ def read_source(path: Path, expect: list[str], sheet: str | None = None) -> Tabl
         raise InputError(Problem.of("E013", file=path, detail=shown(str(exc) or type(exc).__name__))) from None
 
 
+class RowsRejected(InputError):
+    """Cells of a dataset that cannot be used; the table itself was read (`rows` data rows), so a
+    check can still say how many rows were read and which were rejected."""
+
+    def __init__(self, problems: list[Problem], rows: int) -> None:
+        super().__init__(problems)
+        self.rows = rows
+
+
 def read_dataset(name: str, path: Path, *, units: dict[str, str]) -> pd.DataFrame:
     """Read one dataset written with the engine's headers; raise InputError naming every bad cell
     by row and column. Dossier statuses still need `engine.as_of_status.dossiers_at` to follow their dates."""
@@ -219,7 +228,7 @@ def load_rows(name: str, table: Table, cols: dict[str, str | None], units: dict[
         problems += _check_dossiers(clean_rows, table.path, cols)
         warnings += _duplicate_ids(frame, table.path, cols.get("id") or header_of(name, "id"))
     if problems:
-        raise InputError(problems)
+        raise RowsRejected(problems, len(table.frame))
     frame.attrs["file"] = table.path.name
     frame.attrs["path"] = str(table.path)
     frame.attrs["warnings"] = cap_warnings(warnings)
@@ -419,4 +428,4 @@ def cap_warnings(warnings: list[Problem]) -> list[Problem]:
     return _cap(warnings, MAX_ROW_WARNINGS, "W032")
 
 
-__all__ = ["SPECS", "Column", "RateValue", "Reading", "load_rows", "read_dataset"]
+__all__ = ["SPECS", "Column", "RateValue", "Reading", "RowsRejected", "load_rows", "read_dataset"]

@@ -11,7 +11,7 @@ column; none is dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -270,3 +270,25 @@ def _read_date(table: Table, index: int, header: str | None, text: str,
     except DateError as exc:
         problem("E003", detail=str(exc))
         return None
+
+
+def link_problems(documents: list[Document], folder: Path, requirements: Mapping[str, Collection[str]]
+                  ) -> list[Problem]:
+    """E010 for rows naming a criterion or requirement the scheme does not have, at their column.
+
+    `requirements` maps criterion id → requirement ids; `folder` is the case folder the rows'
+    `source` is relative to."""
+    problems = []
+    for doc in documents:
+        if doc.criterion is None and doc.requirement is None:
+            continue
+        known = requirements.get(doc.criterion or "")
+        if known is None:
+            column, seen, choices = COLUMNS["criterion"][0], doc.criterion or "", list(requirements)
+        elif doc.requirement is not None and doc.requirement not in known:
+            column, seen, choices = COLUMNS["requirement"][0], doc.requirement, list(known)
+        else:
+            continue
+        problems.append(Problem.of("E010", file=folder / doc.source, row=doc.row, column=column,
+                                   crit=doc.criterion, req=doc.requirement, hint=did_you_mean(seen, choices)))
+    return problems

@@ -120,7 +120,7 @@ def test_register_path_cannot_leave_the_case(capsys, case: Path) -> None:
 def test_register_row_naming_an_unknown_requirement(capsys, case: Path) -> None:
     edit(case / "documents.csv", "2.2,bao-cao-thpl", "2.2,bao-cao-tphl")
     code, _, err = run(capsys, "assess", str(case))
-    assert code == 2 and "E010" in err and 'có phải là "bao-cao-thpl"' in err
+    assert code == 2 and "E010" in err and 'có phải là "bao-cao-thpl"' in err and "cột 'Yêu cầu'" in err
 
 
 def test_input_without_source_is_refused(capsys, case: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine.cli import main
+from evidence.case import read_case
 from evidence.check import check_case
 from evidence.problems import InputError
 from tests.conftest import SEED
@@ -35,7 +36,7 @@ def test_seed_case_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, str(SEED))
     assert code == 0 and "0 lỗi, 0 cảnh báo" in out
     assert "documents.csv (sổ đăng ký)" in out and "datasets/tasks.csv (bộ dữ liệu tasks)" in out
-    report = check_case(SEED)
+    report = check_case(read_case(SEED))
     register = report.files[0]
     assert (register.rows, register.accepted, register.rejected, register.placeholders) == (23, 23, 0, 13)
 
@@ -56,9 +57,9 @@ def test_every_bad_row_is_reported_at_its_row_and_column(case: Path, seed, capsy
         assert needle in out, needle
     scheme, _ = seed
     requirements = {c.id: {r.id for r in c.requires} for c in scheme.criteria()}
-    register = check_case(case, requirements=requirements).files[0]
+    register = check_case(read_case(case), requirements=requirements).files[0]
     assert (register.rows, register.accepted, register.rejected) == (28, 23, 5)
-    register = check_case(case).files[0]  # without the scheme, the unknown criterion cannot be seen
+    register = check_case(read_case(case)).files[0]  # without the scheme, the unknown criterion cannot be seen
     assert (register.rows, register.accepted, register.rejected) == (28, 24, 4)
 
 
@@ -86,10 +87,37 @@ def test_unusable_input_exits_two(case: Path, tmp_path: Path, capsys: pytest.Cap
     assert code == 2 and "R001" in err
     (case / "case.yaml").unlink()
     with pytest.raises(InputError):
-        check_case(case)
+        read_case(case)  # no case.yaml: nothing to check (exit status 2)
 
 
 def test_unreadable_register_is_counted_as_such(case: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (case / "documents.csv").write_bytes("\ufeffSố, ký hiệu\n".encode("utf-16"))
     code, out, _ = run(capsys, str(case))
     assert code == 1 and "[E013]" in out and "không đọc được" in out
+
+
+def _export_case(case: Path, rows: list[str]) -> None:
+    """The seed case whose dossiers come from a one-stop export with a title block above its header."""
+    import yaml
+
+    header = ("Mã hồ sơ,Tên thủ tục,Đơn vị xử lý,Ngày tiếp nhận,Ngày hẹn trả,Ngày trả kết quả,Trạng thái hồ sơ,"
+              "Hình thức nộp,Thanh toán trực tuyến,Số hóa,Kết quả điện tử,Xin lỗi,Ghi chú")
+    (case / "exports").mkdir()
+    (case / "exports" / "ho-so.csv").write_text(
+        "DANH SÁCH HỒ SƠ TTHC\nTừ ngày 01/01/2024 đến ngày 31/12/2024\n" + header + "\n" + "\n".join(rows) + "\n",
+        encoding="utf-8")
+    data = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+    data["datasets"]["dossiers"] = {"path": "exports/ho-so.csv", "mapping": "mot-cua-dien-tu"}
+    (case / "case.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_an_export_is_counted_as_the_assessment_reads_it(case: Path) -> None:
+    """Counts come from the one reading of the case, header found below the title block by its mapping."""
+    row = ("HS-{i},Cấp phép,chi-cuc-ptnt,02/01/2024,10/01/2024,{ret},Đã trả kết quả trước hạn,Trực tuyến toàn trình,"
+           "Đã thanh toán trực tuyến,Có,Có,,")
+    _export_case(case, [row.format(i=i, ret="08/01/2024") for i in range(3)] + [row.format(i=9, ret="32/13/2024")])
+    read = read_case(case)
+    [export] = [f for f in check_case(read).files if f.file == "exports/ho-so.csv"]
+    assert (export.readable, export.rows, export.accepted, export.rejected) == (True, 4, 3, 1)
+    [bad] = [p for p in read.errors if p.file and p.file.endswith("ho-so.csv")]
+    assert (bad.code, bad.row, bad.column) == ("E003", 7, "Ngày trả kết quả")

@@ -87,11 +87,11 @@ def template_rows(scheme: Scheme, unit: str, case: CaseFile) -> tuple[list[Templ
 
 
 def _case_and_scheme(name: str | None) -> tuple[Path, CaseFile, dict[str, str], Scheme]:
-    from evidence.case import UNITS_FILE, load_units
-    from evidence.check import read_case_file
+    """Only what a template needs: one unit's template must not wait on another unit's bad rows."""
+    from evidence.case import UNITS_FILE, load_units, read_case_file
 
     folder = find_case(name).resolve()
-    case = read_case_file(folder)
+    case, _ = read_case_file(folder)
     units = load_units(folder / UNITS_FILE)
     scheme = load_scheme(find_scheme(case.scheme, folder), units=set(units))
     return folder, case, units, scheme
@@ -198,24 +198,20 @@ def _relative(problem: Problem, folder: Path) -> Problem:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from evidence.case import UNITS_FILE, load_units
-    from evidence.check import check_case, read_case_file
+    from evidence.case import read_case
+    from evidence.check import check_case
 
     folder = find_case(args.case).resolve()
-    case = read_case_file(folder)  # no case.yaml: exit status 2, nothing to check
+    read = read_case(folder)  # no usable case.yaml: exit status 2, nothing to check
     requirements: dict[str, set[str]] | None = None
     scheme_problems: list[Problem] = []
-    try:
-        units = load_units(folder / UNITS_FILE)
-    except InputError:
-        units = None  # check_case reports units.yaml itself
-    if units is not None:
+    if read.units_ok:
         try:
-            scheme = load_scheme(find_scheme(case.scheme, folder), units=set(units))
+            scheme = load_scheme(find_scheme(read.evidence.case.scheme, folder), units=set(read.evidence.units))
             requirements = {c.id: {r.id for r in c.requires} for c in scheme.criteria()}
         except InputError as exc:  # listed below; rows cannot be checked against a scheme that does not load
             scheme_problems = exc.problems
-    report = check_case(folder, requirements=requirements)
+    report = check_case(read, requirements=requirements)
     report.problems.extend(scheme_problems)
 
     print(f"Kiểm tra hồ sơ {folder}")
