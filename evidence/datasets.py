@@ -236,15 +236,6 @@ def load_rows(name: str, table: Table, cols: dict[str, str | None], units: dict[
     return frame
 
 
-def parse_rows(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None],
-               units: dict[str, str], reading: Reading = PLAIN) -> pd.DataFrame:
-    """Typed frame of `table`; InputError naming every bad cell by row and column."""
-    frame, problems = _parse(table, spec, cols, units, reading)
-    if problems:
-        raise InputError(problems)
-    return frame
-
-
 class _Bad(Exception):
     """One cell that cannot be read: the code and fields of its Problem."""
 

@@ -35,7 +35,6 @@ ORDER = ("criterion", "requirement", "kind", "reference", "issued", "sent", "sub
 HELPERS = (HELPER_COLUMNS[0], HELPER_COLUMNS[1])  # "Cần có", "Hạn"
 WIDTHS = {"criterion": 8, "requirement": 24, "kind": 14, "reference": 20, "issued": 14, "sent": 14,
           "subject": 50, "file": 32, "unit": 16, "tags": 22, "period": 8, "note": 30, "sha256": 20}
-PREFILLED = {"criterion", "requirement", "kind", "subject", "unit", "tags"}
 DATE_FORMAT = "dd/mm/yyyy"
 KIND_NAMES = tuple(dict.fromkeys(DOCUMENT_KINDS.values()))
 
