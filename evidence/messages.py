@@ -126,3 +126,34 @@ MESSAGES: dict[str, str] = {
 def render(code: str, **fields: object) -> str:
     fields.setdefault("hint", "")
     return MESSAGES[code].format(**fields)
+
+
+# What a YAML value is wrong with, by pydantic's error type: the `detail` of R002 problems.
+# Anything not listed keeps pydantic's own (English) text rather than be lost.
+SCHEMA_DETAILS: dict[str, str] = {
+    "missing": "thiếu khóa bắt buộc",
+    "extra_forbidden": "khóa không hợp lệ",
+    "string_type": "cần chữ",
+    "decimal_parsing": "cần một số (dùng dấu chấm thập phân, vd 0.5)",
+    "decimal_type": "cần một số (dùng dấu chấm thập phân, vd 0.5)",
+    "int_parsing": "cần số nguyên",
+    "int_type": "cần số nguyên",
+    "float_parsing": "cần một số",
+    "bool_parsing": "cần true hoặc false",
+    "bool_type": "cần true hoặc false",
+    "list_type": "cần danh sách, vd [a, b]",
+    "dict_type": "cần bảng khóa: giá trị",
+    "model_type": "cần bảng khóa: giá trị",
+    "model_attributes_type": "cần bảng khóa: giá trị",
+    "date_parsing": "cần ngày dạng 2024-11-09",
+    "date_type": "cần ngày dạng 2024-11-09",
+    "date_from_datetime_parsing": "cần ngày có thật, dạng 2024-11-09",
+    "literal_error": "phải là một trong: {expected}",
+    "union_tag_invalid": "{discriminator} {tag!r} không có; dùng một trong: {expected_tags}",
+    "union_tag_not_found": "thiếu khóa {discriminator}",
+    "string_pattern_mismatch": "không đúng dạng mã: chữ không dấu, số, dấu chấm, gạch ngang, không khoảng trắng",
+    "greater_than": "phải lớn hơn {gt}",
+    "greater_than_equal": "phải từ {ge} trở lên",
+    "too_short": "cần ít nhất {min_length} mục",
+    "too_long": "nhiều nhất {max_length} mục",
+}

@@ -8,13 +8,14 @@ keep a map from each value's path (keys and list indexes) to its line.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from evidence.messages import SCHEMA_DETAILS
 from evidence.problems import InputError, Problem, did_you_mean
 
 PathKey = tuple[str | int, ...]
@@ -137,6 +138,19 @@ def _locate(loc: tuple[Any, ...], index: LineIndex, data: Any) -> tuple[int | No
     return index.line(path), criterion
 
 
+def _detail(err: Mapping[str, Any]) -> str:
+    """Pydantic's complaint in Vietnamese; our own validators already speak Vietnamese."""
+    if err["type"] == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    template = SCHEMA_DETAILS.get(err["type"])
+    if template is None:
+        return str(err["msg"])
+    try:
+        return template.format(**(err.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return str(err["msg"])
+
+
 def validation_problems(exc: ValidationError, file: Path, index: LineIndex, data: Any,
                         model: type[BaseModel]) -> list[Problem]:
     """Pydantic errors as Problems with file, line and criterion; unknown keys get R003."""
@@ -150,7 +164,7 @@ def validation_problems(exc: ValidationError, file: Path, index: LineIndex, data
                                        hint=did_you_mean(key, sorted(_field_names(model)))))
             continue
         where = ".".join(str(x) for x in loc)
-        msg = err["msg"].removeprefix("Value error, ")
+        msg = _detail(err)
         problems.append(Problem.of("R002", file=file, line=line, criterion=criterion,
                                    detail=f"{where}: {msg}" if where else msg))
     return problems

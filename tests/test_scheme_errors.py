@@ -117,3 +117,17 @@ def test_control_character_in_a_rule_file_is_a_message_not_a_traceback(scheme_co
     edit(field, 'id: "2"', 'id: "2\x07"')
     [p] = _problems(scheme_copy)
     assert p.code == "R001" and p.file == str(field)
+
+
+def test_schema_mistakes_are_explained_in_vietnamese(scheme_copy: Path) -> None:
+    field = scheme_copy / "fields" / "5-che-do-cong-vu.yaml"
+    edit(field, "    max: 0.5\n    owners: [tccb]\n", "    max: nửa điểm\n    owners: tccb\n")
+    edit(field, "        type: document\n", "        type: van-ban\n")
+    edit(field, "    score: {method: all_or_nothing, requires: [ra-soat-vi-tri-viec-lam]}",
+         "    score: {method: tat-ca, requires: [ra-soat-vi-tri-viec-lam]}")
+    details = [p.message for p in _problems(scheme_copy)]
+    assert any("cần một số (dùng dấu chấm thập phân" in d for d in details)
+    assert any("cần danh sách" in d for d in details)
+    assert any("'van-ban' không có; dùng một trong: 'document'" in d for d in details)
+    assert any("phải là một trong: 'all_or_nothing'" in d for d in details)
+    assert not [d for d in details if "Input should" in d or "Field required" in d]
