@@ -394,8 +394,10 @@ def coverage_problems(scheme: Scheme, cases: SchemeCases, results: Iterable[Case
     for crit in criteria if criteria is not None else scheme.criteria():
         file = cases.files.get(crit.id)
         if file is None:
-            problems.append(Problem.of("R025", file=cases.folder / CASES_DIR, criterion=crit.id,
-                                       path=f"{CASES_DIR}/{crit.id}.yaml"))
+            # A file that exists but did not load has its own errors listed: "no file" would mislead.
+            if not (cases.folder / CASES_DIR / f"{crit.id}.yaml").is_file():
+                problems.append(Problem.of("R025", file=cases.folder / CASES_DIR, criterion=crit.id,
+                                           path=f"{CASES_DIR}/{crit.id}.yaml"))
             continue
         runs = by_crit.get(crit.id, [])
         if not any(r.points == crit.max for r in runs):

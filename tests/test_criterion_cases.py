@@ -199,3 +199,13 @@ def test_a_case_is_a_real_assessment() -> None:
     assert _assessor(folder).matcher.name == EXPECTED_MATCHER
     result = _result(folder, case.id)
     assert result.passed and "ke-hoach-chi-cuc-tt-bvtv" in result.unmet and "ke-hoach-van-phong" in result.met
+
+
+def test_a_broken_cases_file_is_not_also_called_missing(scheme_copy: Path) -> None:
+    path = scheme_copy / "cases" / "2.2.yaml"
+    path.write_text('criterion: "2.2"\ncases:\n  - name: x\n    expect: {points: abc}\n', encoding="utf-8")
+    scheme = load_scheme(scheme_copy)
+    run = run_scheme_cases(scheme_copy, scheme)
+    assert not run.ok
+    assert not [p for p in run.coverage if p.code == "R025"]
+    assert any(p.code == "R002" and p.file == str(path) for p in run.cases.problems)
