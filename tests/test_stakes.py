@@ -222,3 +222,15 @@ def _independent(crit) -> bool:
     single = all(r.type in ("document", "input", "rate") for r in crit.requires)
     return single and not _implied(crit) and all(
         p.method in ("all_or_nothing", "entered") and len(p.requires) == 1 for p in parts)
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("{dossier: 12}", "expected_remaining nêu bộ dữ liệu không khai trong datasets: dossier"),
+    ("{dossiers: -1}", "expected_remaining.dossiers"),
+])
+def test_a_wrong_expected_remaining_is_refused_not_ignored(tmp_path: Path, capsys, value: str, said: str) -> None:
+    case = _copy(tmp_path, Q3)
+    edit(case / "case.yaml", "inputs: inputs.yaml\n", f"inputs: inputs.yaml\nexpected_remaining: {value}\n")
+    assert main(["assess", str(case)]) == 2
+    err = capsys.readouterr().err
+    assert "case.yaml" in err and said in err
