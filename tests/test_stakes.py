@@ -234,3 +234,12 @@ def test_a_wrong_expected_remaining_is_refused_not_ignored(tmp_path: Path, capsy
     assert main(["assess", str(case)]) == 2
     err = capsys.readouterr().err
     assert "case.yaml" in err and said in err
+
+
+@pytest.mark.parametrize(("as_of", "standing"), [("30/1/2024", "còn lấy được"), ("31/1/2024", "đã mất")])
+def test_a_document_can_still_be_won_on_its_due_day_and_is_lost_the_day_after(capsys, as_of: str,
+                                                                               standing: str) -> None:
+    data = _json(capsys, "assess", "ha-giang-sonnptnt-2024-q3", "--as-of", as_of, "--format", "json")
+    plan = next(m for c in data["criteria"] if c["id"] == "1.4" for m in c["missing"]
+                if m["requirement"] == "ke-hoach-bql-du-gia")
+    assert plan["standing"] == standing
