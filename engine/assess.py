@@ -7,7 +7,7 @@ many cases, or a benchmark, does not pay for compilation each time.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -139,11 +139,23 @@ def _requirement_outcomes(scheme: Scheme, matcher: Matcher, evidence: Evidence, 
                     raise InputError(errors)
                 warnings += problems
             elif isinstance(req, RateRequirement):
-                found[req.id] = dataset_requirements.evaluate_rate(req, frames.get(req.dataset), as_of)
+                found[req.id] = dataset_requirements.evaluate_rate(
+                    req, frames.get(req.dataset), as_of, period_end=evidence_due,
+                    expected=evidence.case.expected_remaining.get(req.dataset))
             else:
                 found[req.id] = _input_outcome(crit, req, evidence.inputs.get((crit.id, req.id)))
+        if evidence_due is not None and as_of > evidence_due:
+            found = {rid: _settled(o, evidence_due) for rid, o in found.items()}
         out[crit.id] = found
     return out
+
+
+def _settled(outcome: Outcome, evidence_due: date) -> Outcome:
+    """After the evidence deadline the year's evidence is closed: nothing open can still be won."""
+    if all(item.lost for item in outcome.items):
+        return outcome
+    items = tuple(item if item.lost else replace(item, lost=True, lost_on=evidence_due) for item in outcome.items)
+    return replace(outcome, items=items)
 
 
 def _status(crit: Criterion, pts: Decimal, outcomes: Mapping[str, Outcome]) -> str:
@@ -163,32 +175,76 @@ def _status(crit: Criterion, pts: Decimal, outcomes: Mapping[str, Outcome]) -> s
     return "failed"
 
 
+def _implied(crit: Criterion) -> dict[str, tuple[RateRequirement, ...]]:
+    """Rates whose every counted case is a failure of another rate of the same dataset (the apology rate
+    counts only late dossiers): once the other is met in full, their denominator is empty, and a rule
+    that says `if_empty: met` makes them met too ("kéo theo")."""
+    rates = [r for r in crit.requires if isinstance(r, RateRequirement) and r.dataset != "indicators"]
+    out = {}
+    for a in rates:
+        follows = tuple(
+            b for b in rates
+            if b is not a and b.dataset == a.dataset and b.if_empty == "met" and a.threshold >= ONE
+            and set(a.denominator) <= set(b.denominator)
+            and all(set(b.denominator[k]) <= set(a.denominator[k]) for k in a.denominator)
+            and any(k in b.denominator and not set(b.denominator[k]) & set(codes) for k, codes in a.numerator.items()))
+        if follows:
+            out[a.id] = follows
+    return out
+
+
 def _evaluate_criterion(crit: Criterion, field_id: str, outcomes: dict[str, Outcome]) -> CriterionResult:
     cap = crit.max
     pts = round_points(score(crit.score, cap, outcomes))
     used = used_requirements(crit.score)
+    implied = _implied(crit)
+
     def gain(resolved: dict[str, Outcome]) -> Decimal:
+        resolved = dict(resolved)
+        for rid, follows in implied.items():
+            if rid in resolved and resolved[rid].met and (resolved[rid].ratio or ONE) >= ONE:
+                resolved.update({b.id: Outcome(b.id, "met", ONE, b.threshold, good=1) for b in follows
+                                 if not outcomes[b.id].met})
         return round_points(score(crit.score, cap, {**outcomes, **resolved})) - pts
 
+    def resolve(pick: Callable[[Item], bool], full: Callable[[Item], bool] = lambda _: False) -> dict[str, Outcome]:
+        """Each used requirement with its picked items resolved now, and those `full` marks resolved in full."""
+        out = {}
+        for rid, outcome in outcomes.items():
+            if rid not in used:
+                continue
+            now = tuple(i for i, item in enumerate(outcome.items) if pick(item) and not full(item))
+            whole = tuple(i for i, item in enumerate(outcome.items) if pick(item) and full(item))
+            if whole:  # a requirement's items resolved in full and now at once: the full ones, plus the rest now
+                out[rid] = outcome.resolve(whole + tuple(i for i in now if not outcome.items[i].lost))
+            elif now:
+                out[rid] = outcome.resolve_now(now)
+        return out
+
+    everything_now = resolve(lambda _: True)
+    best_now = gain(everything_now)
     missing = []
     for req in crit.requires:
         outcome = outcomes[req.id]
         if req.id not in used or not outcome.items:
             continue
-        req_gain = gain({req.id: outcome.resolve(tuple(range(len(outcome.items))))})
+        req_gain = gain({req.id: outcome.resolve_now(tuple(range(len(outcome.items))))})
         for i, item in enumerate(outcome.items):
+            now_gain = gain({req.id: outcome.resolve_now((i,))})
+            lost = gain(resolve(lambda _: True, lambda it, this=item: it is this)) - best_now if item.lost \
+                else Decimal(0)
+            standing = "winnable" if not item.lost else "partial" if now_gain > 0 else "lost"
+            follows = tuple(b.label for b in implied.get(req.id, ()) if not outcomes[b.id].met)
             missing.append(MissingItem(crit.id, req.id, item.label, item.owner, item.due, item.state,
-                                       gain({req.id: outcome.resolve((i,))}), req_gain))
+                                       now_gain, req_gain, standing, item.lost_on, max(lost, Decimal(0)), follows))
     # What each unit's own items are worth together (items compound, so this is not a sum of gains).
-    stake_by_unit = {}
+    stake_by_unit, lost_by_unit = {}, {}
     for unit in sorted({u for m in missing for u in m.owner}):
-        resolved = {}
-        for rid, outcome in outcomes.items():
-            mine = tuple(i for i, item in enumerate(outcome.items) if unit in item.owner)
-            if rid in used and mine:
-                resolved[rid] = outcome.resolve(mine)
-        stake_by_unit[unit] = gain(resolved)
-    reachable = round_points(score(crit.score, cap, {k: o.reachable for k, o in outcomes.items()}))
+        stake_by_unit[unit] = gain(resolve(lambda it, u=unit: u in it.owner))
+        lost_by_unit[unit] = max(gain(resolve(lambda _: True, lambda it, u=unit: u in it.owner)) - best_now,
+                                 Decimal(0))
+    reachable = pts + best_now
+    everything = gain(resolve(lambda _: True, lambda _: True))
     # Every trace line reads "Verdict — what: why"; for requirements only shown, the verdict would
     # mislead (they move no points), so it becomes "Tham khảo".
     trace = [line if req.id in used else f"Tham khảo, không tính điểm — {line.split(' — ', 1)[-1]}"
@@ -198,8 +254,8 @@ def _evaluate_criterion(crit: Criterion, field_id: str, outcomes: dict[str, Outc
         status=_status(crit, pts, outcomes), owners=tuple(crit.owners), trace=tuple(trace),
         missing=tuple(missing), parts=tuple(breakdown(crit.score, cap, outcomes)),
         verified=crit.verified, assumptions=tuple(crit.assumptions()), reachable=max(reachable, pts),
-        remedy=crit.remedy, stake_by_unit=stake_by_unit,
-        met=frozenset(rid for rid, o in outcomes.items() if o.met),
+        remedy=crit.remedy, stake_by_unit=stake_by_unit, lost_by_unit=lost_by_unit,
+        met=frozenset(rid for rid, o in outcomes.items() if o.met), lost=max(everything - best_now, Decimal(0)),
     )
 
 
@@ -227,7 +283,8 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
             result = _evaluate_criterion(crit, fld.id, outcomes[crit.id])
             if crit.id in case.not_applicable:
                 result = replace(result, points=Decimal(0), status="not_applicable", applicable=False,
-                                 missing=(), reachable=Decimal(0),
+                                 missing=(), reachable=Decimal(0), stake_by_unit={}, lost_by_unit={},
+                                 lost=Decimal(0),
                                  trace=(f"Không áp dụng: {case.not_applicable[crit.id]}",))
             results.append(result)
 
@@ -249,6 +306,7 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
         index_percent=index, classification=_classify(scheme, index),
         classification_verified=scheme.classification.verified,
         reachable=sum((r.reachable for r in applicable), Decimal(0)), criteria=tuple(results),
+        lost=sum((r.lost for r in applicable), Decimal(0)),
         fields=fields, last_official=comparison, units=dict(evidence.units), matcher=matcher.name,
         engine_version=engine_version(), hashes=dict(evidence.hashes),
         warnings=tuple(dict.fromkeys(warnings)),  # a dataset read by two requirements warns once

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from engine import rate_reach
 from engine.as_of_status import STATUS_WORDS, deadline_status
 from engine.outcomes import ONE, ZERO, Item, Outcome
 from engine.scheme import DeadlineRequirement, Filter, RateRequirement
@@ -72,10 +73,12 @@ def evaluate_deadlines(req: DeadlineRequirement, frame: pd.DataFrame | None, as_
     for i, (_, row) in enumerate(open_rows.iterrows()):
         code = status[row.name]
         basis = f" ({row['basis']})" if row["basis"] else ""
+        # done late or overdue: finishing it now is still late, so its points are lost since its due date
         items.append(Item(
             req.id, f"{row['id']} — {row['title']}{basis}: {STATUS_WORDS[code]}",
             (row["unit"],) if row["unit"] else tuple(req.owner),
             row["due"], "not_due" if code == "trong-han" else "failed", resolver((i,)),
+            lost=code != "trong-han", lost_on=row["due"] if code != "trong-han" else None,
         ))
     pending_items = tuple(i for i, (_, waiting) in enumerate(weights) if waiting)
     all_done = resolver(pending_items) if pending_items else None
@@ -113,7 +116,10 @@ def _rate_value(req: RateRequirement, frame: pd.DataFrame) -> tuple[RateValue | 
     return RateValue(Decimal(num) / Decimal(total), numerator=num, denominator=total), "", unknown
 
 
-def evaluate_rate(req: RateRequirement, frame: pd.DataFrame | None, as_of: date) -> Outcome:
+def evaluate_rate(req: RateRequirement, frame: pd.DataFrame | None, as_of: date, *,
+                  period_end: date | None = None, expected: int | None = None) -> Outcome:
+    """`period_end`: when the year's counts are settled (the evidence deadline); `expected`: items still
+    expected before then (case.yaml `expected_remaining`), for what the rate can still reach."""
     owner = tuple(req.owner)
     if frame is None:
         return _no_data(req.id, req.label, owner, f"bộ dữ liệu {req.dataset}", req.threshold)
@@ -147,6 +153,15 @@ def evaluate_rate(req: RateRequirement, frame: pd.DataFrame | None, as_of: date)
     trace = (f"{word} — {req.label}: {compared}{source}",)
     resolved = Outcome(req.id, "met", req.threshold, req.threshold, good=1,
                        trace=(f"Giả định {req.label} đạt {percent(req.threshold)}",))
-    item = Item(req.id, f"{req.label}: hiện {value}, {goal}", owner, req.due, state, resolved)
+    reached = None if not_due else rate_reach.reach(req, frame, value.numerator, value.denominator, as_of,
+                                                     period_end, expected)
+    now = None
+    if reached is not None:
+        trace = (*trace, reached.note)
+        if reached.best is not None and reached.best > ratio:
+            now = Outcome(req.id, "failed", reached.best, req.threshold, bad=1,
+                          trace=(f"Giả định mọi mục còn lại đúng hạn: {percent(reached.best)}",))
+    item = Item(req.id, f"{req.label}: hiện {value}, {goal}", owner, req.due, state, resolved,
+                lost=reached is not None, lost_on=reached.lost_on if reached else None, now=now)
     return Outcome(req.id, state, ratio, req.threshold, bad=1, trace=trace, items=(item,),
                    if_due_met=resolved if not_due else None)

@@ -83,6 +83,18 @@ def _mismatch(req: DocumentRequirement, doc: Document) -> str:
     return "; ".join(issues)
 
 
+def _lost_on(req: DocumentRequirement, state: str, late: bool, as_of: date, evidence_due: date | None) -> date | None:
+    """When a document not counted stopped being winnable: a late document cannot be made on time (lost at its
+    due date); a missing or wrong one is lost once its own deadline, or else the evidence deadline, has passed
+    (a document arriving later scores nothing). None: it can still be won."""
+    if state == "not_due":
+        return None
+    if late:
+        return req.due
+    deadline = req.due or evidence_due
+    return deadline if deadline is not None and as_of > deadline else None
+
+
 def evaluate(crit: Criterion, req: DocumentRequirement, result: MatchResult,
              documents: Sequence[Document], placeholders: Sequence[Document], as_of: date,
              evidence_due: date | None = None) -> Outcome:
@@ -129,6 +141,8 @@ def evaluate(crit: Criterion, req: DocumentRequirement, result: MatchResult,
             state = "missing"
     outcome = Outcome(req.id, state, ZERO, bad=1, trace=tuple(trace))
     resolved = fully_met(outcome, f"Đạt — {label} (giả định đã có)")
-    item = Item(req.id, label, owner, req.due or (evidence_due if state == "not_due" else None), state, resolved)
+    lost_on = _lost_on(req, state, bool(matched), as_of, evidence_due)
+    item = Item(req.id, label, owner, req.due or (evidence_due if state == "not_due" else None), state, resolved,
+                lost=lost_on is not None, lost_on=lost_on)
     return Outcome(req.id, state, ZERO, bad=1, trace=tuple(trace), items=(item,),
                    if_due_met=resolved if state == "not_due" else None)

@@ -30,6 +30,11 @@ class Item:
     due: date | None
     state: Literal["missing", "failed", "not_due"]
     resolved: Outcome  # the requirement's outcome if this item alone were resolved
+    # At the as-of date: can the item still be resolved in full? A task done late, a document
+    # whose deadline passed, a year's rate that can no longer reach its threshold cannot.
+    lost: bool = False
+    lost_on: date | None = None  # when full resolution stopped being possible (None: not known)
+    now: Outcome | None = None  # for a lost item: the best still possible (None: nothing better than today)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,14 @@ class Outcome:
         if len(indexes) == 1:
             return self.items[indexes[0]].resolved
         return fully_met(self, "")
+
+    def resolve_now(self, indexes: tuple[int, ...]) -> Outcome:
+        """The outcome if these items were resolved as well as is still possible at the as-of date."""
+        winnable = tuple(i for i in indexes if not self.items[i].lost)
+        if self.resolver is not None or len(indexes) != 1:
+            return self.resolve(winnable)  # lost items add nothing to a count
+        item = self.items[indexes[0]]
+        return item.resolved if not item.lost else item.now or self
 
     @property
     def met(self) -> bool:

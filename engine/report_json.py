@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from engine.results import ITEM_STATE, STATUS, Assessment, CriterionResult
+from engine.results import ITEM_STATE, STANDING, STATUS, Assessment, CriterionResult
 
 
 def _num(value: Decimal) -> float | int:
@@ -37,12 +37,18 @@ def _criterion(c: CriterionResult) -> dict[str, Any]:
                 "state": ITEM_STATE[m.state],
                 "points_at_stake": _num(m.points_at_stake),
                 "requirement_points_at_stake": _num(m.requirement_points_at_stake),
+                "standing": STANDING[m.standing],
+                "standing_code": m.standing,
+                "lost_on": _day(m.lost_on),
+                "points_lost": _num(m.points_lost),
+                "implies": list(m.implies),
             }
             for m in c.missing
         ],
         "parts": [{"id": p.id, "label": p.label, "points": _num(p.points), "max": _num(p.max),
                    "method": p.method} for p in c.parts],
         "reachable": _num(c.reachable),
+        "lost": _num(c.lost),
         "verified": c.verified,
         "assumptions": list(c.assumptions),
         "applicable": c.applicable,
@@ -65,6 +71,8 @@ def to_dict(a: Assessment) -> dict[str, Any]:
         "classification_verified": a.classification_verified,
         "assumptions": list(a.assumptions),
         "reachable": _num(a.reachable),
+        "winnable": _num(a.winnable),
+        "lost": _num(a.lost),
         "last_official": None if last is None else {
             "year": last.year, "total": _num(last.total), "classification": last.classification,
             "change": _num(last.change), "source": last.source,
@@ -72,7 +80,8 @@ def to_dict(a: Assessment) -> dict[str, Any]:
         "fields": [{"id": f.id, "title": f.title, "points": _num(f.points), "max": _num(f.max)}
                    for f in a.fields],
         "criteria": [_criterion(c) for c in a.criteria],
-        "points_at_stake_by_unit": {u: _num(v) for u, v in a.stake_by_unit().items()},
+        "points_at_stake_by_unit": {u: _num(v) for u, v in a.stake_by_unit().items()},  # still winnable
+        "points_lost_by_unit": {u: _num(v) for u, v in a.lost_by_unit().items()},
         "warnings": [str(w) for w in a.warnings],
         "provenance": {"engine_version": a.engine_version, "matcher": a.matcher, "files_sha256": a.hashes},
     }

@@ -1,8 +1,9 @@
 """The assessment as a Vietnamese terminal report (rich tables).
 
-Order follows how a reader works: the table (what scored what), the total and the
-comparison with last year's official result, then an explanation of every point
-lost, then the assumptions the scores rest on.
+By default a short summary a department reads first: the total, index and class, the change
+from last year's official result, the maximum still reachable, what can still be won (by item
+and by unit) and what is already lost. With `detail` the full report follows: the table (what
+scored what), an explanation of every point lost, then the assumptions the scores rest on.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from engine.results import ITEM_STATE, STATUS, Assessment, CriterionResult, MissingItem
+from engine.results import ITEM_STATE, STANDING, STATUS, Assessment, CriterionResult, MissingItem
 from evidence.formatting import day, percent, points
 
 STATUS_STYLE = {
@@ -27,10 +28,22 @@ def _owners(a: Assessment, ids: tuple[str, ...]) -> str:
 
 
 def _stake(m: MissingItem) -> str:
+    if m.standing == "lost":
+        return f"đã mất {points(m.points_lost)}{_since(m)}"
     own = f"+{points(m.points_at_stake)}"
     if m.requirement_points_at_stake != m.points_at_stake:
         own += f" (cả yêu cầu +{points(m.requirement_points_at_stake)})"
+    if m.standing == "partial":
+        own += f"; đã mất {points(m.points_lost)}{_since(m)}"
     return own
+
+
+def _since(m: MissingItem) -> str:
+    return f" (hạn {day(m.lost_on)} đã qua)" if m.lost_on else ""
+
+
+def _follows(m: MissingItem) -> str:
+    return f" · kéo theo: {'; '.join(m.implies)}" if m.implies else ""
 
 
 def _missing_cell(a: Assessment, c: CriterionResult) -> Text:
@@ -39,9 +52,10 @@ def _missing_cell(a: Assessment, c: CriterionResult) -> Text:
         if i:
             text.append("\n")
         due = f" · hạn {day(m.due)}" if m.due else ""
-        text.append(f"• {m.label}", style="bold" if m.state != "not_due" else "")
-        text.append(f" [{ITEM_STATE[m.state]}] — {_owners(a, m.owner)}{due} · ", style="dim")
-        text.append(_stake(m), style="bold")
+        text.append(f"• {m.label}", style="bold" if m.standing != "lost" else "dim")
+        text.append(f" [{ITEM_STATE[m.state]}, {STANDING[m.standing]}] — {_owners(a, m.owner)}{due} · ", style="dim")
+        text.append(_stake(m), style="bold" if m.standing != "lost" else "")
+        text.append(_follows(m), style="dim")
     return text
 
 
@@ -51,7 +65,7 @@ def _table(a: Assessment) -> Table:
     table.add_column("Tiêu chí", ratio=3)
     table.add_column("Điểm / tối đa", justify="right", no_wrap=True)
     table.add_column("Tình trạng", no_wrap=True)
-    table.add_column("Còn thiếu · đơn vị chịu trách nhiệm · hạn · điểm có thể lấy lại", ratio=4)
+    table.add_column("Còn thiếu · đơn vị chịu trách nhiệm · hạn · điểm còn lấy được / đã mất", ratio=4)
     shown = {c.id for c in a.criteria}
     for f in a.fields:
         rows = [c for c in a.criteria if c.field == f.id]
@@ -83,29 +97,67 @@ def _summary(a: Assessment) -> Text:
         change = "" if last.change == 0 else f" {points(abs(last.change))} điểm"
         cls = f", {last.classification}" if last.classification else ""
         t.append(f"\nSo với kết quả chính thức năm {last.year} ({points(last.total)} điểm{cls}): {word}{change}")
-    stakes = a.stake_by_unit()
     if a.unit_filter:
-        own = stakes.get(a.unit_filter)
-        n = sum(1 for c in a.criteria for _ in c.missing)
+        mine = [m for c in a.criteria for m in c.missing]
+        open_ = [m for m in mine if m.standing != "lost"]
         name = a.units.get(a.unit_filter, a.unit_filter)
-        t.append(f"\n{name}: {n} mục còn thiếu hoặc không đạt; nếu khắc phục hết được thêm "
-                 f"{points(own or 0)} điểm cho Sở", style="bold")
-    if a.reachable > a.total:
-        t.append(f"\nĐiểm tối đa còn có thể đạt nếu mọi mục chưa đến hạn được nộp đúng hạn: {points(a.reachable)}")
+        said = [f"{len(open_)} mục còn làm được, nếu khắc phục hết được thêm "
+                f"{points(a.stake_by_unit().get(a.unit_filter, 0))} điểm cho Sở"]
+        if len(mine) > len(open_):
+            said.append(f"{len(mine) - len(open_)} mục đã mất {points(a.lost_by_unit().get(a.unit_filter, 0))} "
+                        "điểm (hạn đã qua)")
+        t.append(f"\n{name}: {'; '.join(said)}", style="bold")
+    if a.winnable > 0:
+        t.append(f"\nĐiểm tối đa còn có thể đạt (nếu mọi mục còn lấy được được khắc phục ngay): "
+                 f"{points(a.reachable)} (+{points(a.winnable)})")
+    else:
+        t.append("\nKhông còn điểm nào lấy thêm được: mọi hạn của kỳ đánh giá đã qua")
+    if a.lost:
+        t.append(f"\nĐã mất {points(a.lost)} điểm của Sở: hạn đã qua, làm bây giờ cũng không được tính "
+                 "(bài học cho năm sau)")
     return t
 
 
+def _item_lines(a: Assessment, items: list[tuple[CriterionResult, MissingItem]], lost: bool) -> Table:
+    """One row per item: points, criterion, unit, date, what — short enough for 80 columns."""
+    table = Table(box=None, show_header=True, pad_edge=False, expand=False)
+    table.add_column("Điểm" if not lost else "Đã mất", justify="right", no_wrap=True)
+    table.add_column("TC", no_wrap=True)
+    table.add_column("Đơn vị", no_wrap=False, max_width=18)
+    table.add_column("Hạn" if not lost else "Hạn đã qua", no_wrap=True)
+    table.add_column("Việc", no_wrap=False)
+    for c, m in items:
+        pts = m.points_lost if lost else m.points_at_stake
+        when = (day(m.lost_on) if m.lost_on else "không rõ") if lost else day(m.due) if m.due else "—"
+        table.add_row(points(pts), c.id, ", ".join(m.owner), when, m.label + ("" if lost else _follows(m)))
+    return table
+
+
+def _todo(a: Assessment, limit: int | None) -> list[tuple[CriterionResult, MissingItem]]:
+    items = [(c, m) for c in a.criteria for m in c.missing if m.standing != "lost" and m.points_at_stake > 0]
+    items.sort(key=lambda cm: (-cm[1].points_at_stake, cm[1].due or a.as_of.max, cm[0].id))
+    return items[:limit]
+
+
+def _lessons(a: Assessment, limit: int | None) -> list[tuple[CriterionResult, MissingItem]]:
+    items = [(c, m) for c in a.criteria for m in c.missing if m.points_lost > 0]
+    items.sort(key=lambda cm: (-cm[1].points_lost, cm[0].id))
+    return items[:limit]
+
+
 def _unit_table(a: Assessment) -> Table:
-    """For TCCB: which unit's open items are worth how much (joint gain within each criterion)."""
-    table = Table(title="Điểm có thể lấy lại theo đơn vị", title_justify="left",
+    """For TCCB: what each unit's open items can still win (joint gain within each criterion), and what is lost."""
+    table = Table(title="Điểm còn lấy được và đã mất theo đơn vị", title_justify="left",
                   caption="Mục do nhiều đơn vị cùng phụ trách được tính cho mỗi đơn vị.", caption_justify="left")
     table.add_column("Đơn vị")
-    table.add_column("Mã", style="dim")
+    table.add_column("Mã (--unit)", style="dim")
     table.add_column("Tiêu chí", no_wrap=False)
-    table.add_column("Điểm", justify="right")
-    for unit, stake in a.stake_by_unit().items():
-        crits = ", ".join(c.id for c in a.criteria if c.stake_by_unit.get(unit))
-        table.add_row(a.units.get(unit, unit), unit, crits, points(stake))
+    table.add_column("Còn lấy được", justify="right")
+    table.add_column("Đã mất", justify="right")
+    stakes, lost = a.stake_by_unit(), a.lost_by_unit()
+    for unit in [*stakes, *(u for u in lost if u not in stakes)]:
+        crits = ", ".join(c.id for c in a.criteria if c.stake_by_unit.get(unit) or c.lost_by_unit.get(unit))
+        table.add_row(a.units.get(unit, unit), unit, crits, points(stakes.get(unit, 0)), points(lost.get(unit, 0)))
     return table
 
 
@@ -140,7 +192,21 @@ def _assumptions(a: Assessment) -> Text:
     return t
 
 
-def render(a: Assessment, console: Console) -> None:
+def _field_table(a: Assessment) -> Table:
+    table = Table(box=None, pad_edge=False)
+    table.add_column("Lĩnh vực", no_wrap=True)
+    table.add_column("", no_wrap=False)
+    table.add_column("Điểm / tối đa", justify="right", no_wrap=True)
+    for f in a.fields:
+        if f.max:
+            table.add_row(f.id, f.title, f"{points(f.points)} / {points(f.max)}")
+    return table
+
+
+TOP = 10  # items in each list of the summary; the unit view and the detailed report show all
+
+
+def render(a: Assessment, console: Console, *, detail: bool = False) -> None:
     who = ""
     if a.unit_filter:
         who = f"\nĐơn vị: {a.units.get(a.unit_filter, a.unit_filter)} — chỉ các tiêu chí và mục đơn vị phụ trách"
@@ -151,19 +217,38 @@ def render(a: Assessment, console: Console) -> None:
         who,
     )
     console.print(Panel(header, expand=True))
-    console.print(_table(a))
     console.print(_summary(a))
-    if not a.unit_filter and a.stake_by_unit():
+    if not detail and not a.unit_filter:
+        console.print(_field_table(a))
+    limit = None if detail or a.unit_filter else TOP
+    todo, lessons = _todo(a, None), _lessons(a, None)
+    if todo:
+        more = f" ({TOP} mục lớn nhất trong {len(todo)})" if limit and len(todo) > limit else ""
+        console.print(Text(f"\nCòn lấy được — việc nên làm trước{more}", style="bold underline"))
+        console.print(_item_lines(a, todo[:limit], lost=False))
+    if not a.unit_filter and (a.stake_by_unit() or a.lost_by_unit()):
+        console.print()
         console.print(_unit_table(a))
-    explanations = _explanations(a)
-    if explanations:
-        console.print(Text("\nGiải thích điểm (các tiêu chí chưa đạt đủ điểm)", style="bold underline"))
-        console.print(Group(*explanations))
-    if any(not c.verified for c in a.criteria) or a.assumptions:
+    if lessons:
+        more = f" ({TOP} mục lớn nhất trong {len(lessons)})" if limit and len(lessons) > limit else ""
+        console.print(Text(f"\nĐã mất — hạn đã qua, bài học cho năm sau{more}", style="bold underline"))
+        console.print(_item_lines(a, lessons[:limit], lost=True))
+    if detail:
+        console.print(_table(a))
+        explanations = _explanations(a)
+        if explanations:
+            console.print(Text("\nGiải thích điểm (các tiêu chí chưa đạt đủ điểm)", style="bold underline"))
+            console.print(Group(*explanations))
+    unverified = [c for c in a.criteria if not c.verified]
+    if detail and (unverified or a.assumptions):
         console.print(_assumptions(a))
+    elif unverified or a.assumptions:
+        console.print(Text(f"\n{UNVERIFIED} {len(unverified)} tiêu chí dựa trên giả định chưa đối chiếu văn bản gốc "
+                           "(verified: false)."))
+    if not detail:
+        console.print(Text("Điểm từng tiêu chí, giải thích và giả định: thêm --chi-tiet.", style="dim"))
     warnings = [w for w in a.warnings if w.code != "W001"]
     if warnings:
         console.print(Text("Cảnh báo:", style="bold yellow"))
         for w in warnings:
             console.print(f"  {w}", markup=False, highlight=False)
-

@@ -19,6 +19,7 @@ STATUS = {
     "not_applicable": "không áp dụng",
 }
 ITEM_STATE = {"missing": "thiếu", "failed": "không đạt", "not_due": "chưa đến hạn"}
+STANDING = {"winnable": "còn lấy được", "partial": "chỉ lấy được một phần", "lost": "đã mất"}
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,12 @@ class MissingItem:
     owner: tuple[str, ...]
     due: date | None
     state: str  # key of ITEM_STATE
-    points_at_stake: Decimal  # what the criterion gains if this item alone is resolved
-    requirement_points_at_stake: Decimal  # what it gains if the whole requirement is met
+    points_at_stake: Decimal  # what the criterion can still gain if this item alone is resolved now
+    requirement_points_at_stake: Decimal  # what it can still gain if the whole requirement is resolved now
+    standing: str = "winnable"  # key of STANDING, at the as-of date
+    lost_on: date | None = None  # when its points (or part of them) were lost; None: not lost, or no date known
+    points_lost: Decimal = Decimal(0)  # what no action now can win back (the lesson for next year)
+    implies: tuple[str, ...] = ()  # requirements met as a consequence when this one is met ("kéo theo")
 
 
 @dataclass(frozen=True)
@@ -47,11 +52,13 @@ class CriterionResult:
     parts: tuple[PartScore, ...]
     verified: bool
     assumptions: tuple[str, ...]
-    reachable: Decimal
+    reachable: Decimal  # points if every item still winnable is resolved now
     remedy: str
-    stake_by_unit: dict[str, Decimal] = field(default_factory=dict)  # joint gain of each unit's items
+    stake_by_unit: dict[str, Decimal] = field(default_factory=dict)  # joint gain still winnable, by unit
+    lost_by_unit: dict[str, Decimal] = field(default_factory=dict)  # joint gain no longer winnable, by unit
     met: frozenset[str] = frozenset()  # requirement ids the evidence meets (the rest: not met)
     applicable: bool = True
+    lost: Decimal = Decimal(0)  # what resolving every item in full would add beyond `reachable`
 
 
 @dataclass(frozen=True)
@@ -96,14 +103,20 @@ class Assessment:
     warnings: tuple[Problem, ...] = ()
     unit_filter: str | None = None
     assumptions: tuple[str, ...] = ()  # scheme-level assumptions not checked against the source
+    lost: Decimal = Decimal(0)  # the department's points no action at the as-of date can win back
 
     def stake_by_unit(self) -> dict[str, Decimal]:
-        """Points each unit's open items are worth, criterion by criterion added up."""
-        out: dict[str, Decimal] = {}
-        for c in self.criteria:
-            for unit, stake in c.stake_by_unit.items():
-                out[unit] = out.get(unit, Decimal(0)) + stake
-        return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+        """Points each unit's open items can still win, criterion by criterion added up."""
+        return _by_unit(self.criteria, "stake_by_unit")
+
+    def lost_by_unit(self) -> dict[str, Decimal]:
+        """Points each unit's items can no longer win at the as-of date."""
+        return _by_unit(self.criteria, "lost_by_unit")
+
+    @property
+    def winnable(self) -> Decimal:
+        return self.reachable - self.total
+
 
     def for_unit(self, unit: str) -> Assessment:
         """Only the criteria a unit owns (or has items in), and only that unit's items.
@@ -115,3 +128,11 @@ class Assessment:
             if unit in c.owners or items:
                 kept.append(replace(c, missing=items))
         return replace(self, criteria=tuple(kept), unit_filter=unit)
+
+
+def _by_unit(criteria: tuple[CriterionResult, ...], attribute: str) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for c in criteria:
+        for unit, stake in getattr(c, attribute).items():
+            out[unit] = out.get(unit, Decimal(0)) + stake
+    return {u: v for u, v in sorted(out.items(), key=lambda kv: (-kv[1], kv[0])) if v}

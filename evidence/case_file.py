@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Model(BaseModel):
@@ -44,6 +45,9 @@ class CaseFile(_Model):
     datasets: dict[str, DatasetSource] = {}
     inputs: str | None = "inputs.yaml"
     not_applicable: dict[str, str] = {}
+    # items of a dataset still expected before the counting period ends (e.g. dossiers: 120), for the
+    # best rate still reachable; without it, the pace so far is assumed to go on
+    expected_remaining: dict[str, Annotated[int, Field(ge=0, strict=True)]] = {}
     note: str | None = None
 
     @field_validator("datasets", mode="before")
@@ -53,6 +57,14 @@ class CaseFile(_Model):
         if isinstance(value, dict):
             return {k: {"path": v} if isinstance(v, str) else v for k, v in value.items()}
         return value
+
+    @model_validator(mode="after")
+    def _expected_for_declared_datasets(self) -> CaseFile:
+        # a misspelt dataset name would silently fall back to the pace assumption
+        unknown = sorted(set(self.expected_remaining) - set(self.datasets))
+        if unknown:
+            raise ValueError(f"expected_remaining nêu bộ dữ liệu không khai trong datasets: {', '.join(unknown)}")
+        return self
 
     def dataset_path(self, name: str) -> str:
         """The case-relative file of a dataset (its name when the case has none), for messages."""

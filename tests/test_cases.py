@@ -39,12 +39,15 @@ def test_case_matches_expected(case_dir: Path, matcher: str) -> None:
     assert result.classification == expected["classification"]
     if "reachable" in expected:
         assert result.reachable == _dec(expected["reachable"])
+    if "lost" in expected:
+        assert result.lost == _dec(expected["lost"])
     if "change_from_last_official" in expected:
         assert result.last_official is not None
         assert result.last_official.change == _dec(expected["change_from_last_official"])
     for unit, want in (expected.get("units") or {}).items():
         view = result.for_unit(unit)
-        assert view.stake_by_unit()[unit] == _dec(want["points_at_stake"])
+        assert view.stake_by_unit().get(unit, 0) == _dec(want["points_at_stake"])
+        assert view.lost_by_unit().get(unit, 0) == _dec(want.get("points_lost", 0))
         items = sorted(f"{c.id}/{m.requirement}" for c in view.criteria for m in c.missing)
         assert items == sorted(want["missing"])
 

@@ -32,7 +32,16 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 def test_default_case_text_report(capsys) -> None:
     code, out, _ = run(capsys, "assess")
     assert code == 0
-    for needle in ("75,66 / 100", "Khá", "giảm 7,37 điểm", "Thanh tra Sở", "thiếu tài liệu", "verified: false"):
+    for needle in ("75,66 / 100", "Khá", "giảm 7,37 điểm", "Thanh tra Sở", "Đã mất", "verified: false", "--chi-tiet"):
+        assert needle in out
+    assert "thiếu tài liệu" not in out  # the per-criterion table waits for --chi-tiet
+
+
+def test_detailed_report_explains_every_criterion(capsys) -> None:
+    code, out, _ = run(capsys, "assess", "--chi-tiet")
+    assert code == 0
+    for needle in ("75,66 / 100", "Khá", "giảm 7,37 điểm", "Thanh tra Sở", "thiếu tài liệu", "verified: false",
+                   "Giải thích điểm"):
         assert needle in out
 
 
@@ -47,7 +56,9 @@ def test_json_report_shape(capsys) -> None:
     assert {"id", "title", "max", "points", "status", "owners", "trace", "missing"} <= set(crit)
     item = crit["missing"][1]
     assert {"requirement", "label", "owner", "due", "points_at_stake"} <= set(item)
-    assert item["due"] == "2023-11-09" and isinstance(item["points_at_stake"], float)
+    assert item["due"] == "2023-11-09" and item["points_at_stake"] == 0  # 9/11/2023 passed: nothing to win now
+    assert (item["standing"], item["lost_on"], item["points_lost"]) == ("đã mất", "2023-11-09", 0.5)
+    assert (data["winnable"], data["lost"]) == (0, 15.58)
 
 
 def test_unit_view_shows_only_what_the_unit_owns(capsys) -> None:
@@ -58,7 +69,10 @@ def test_unit_view_shows_only_what_the_unit_owns(capsys) -> None:
     missing = [m for c in data["criteria"] for m in c["missing"]]
     assert {m["requirement"] for m in missing} == {"thu-thap-thong-tin", "dieu-tra-khao-sat", "bao-cao-thpl"}
     assert all("thanh-tra" in m["owner"] for m in missing)
-    assert data["points_at_stake_by_unit"]["thanh-tra"] == 1.75
+    # after the appraisal nothing is winnable: the 1,75 points are the lesson, lost on 30/11/2023
+    assert data["points_at_stake_by_unit"].get("thanh-tra", 0) == 0
+    assert data["points_lost_by_unit"]["thanh-tra"] == 1.75
+    assert {m["standing"] for m in missing} == {"đã mất"} and {m["lost_on"] for m in missing} == {"2023-11-30"}
 
 
 def test_as_of_makes_later_deadlines_not_yet_due(capsys) -> None:

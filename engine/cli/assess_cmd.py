@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="chỉ hiện tiêu chí và mục còn thiếu của một đơn vị (mã trong units.yaml)")
     p.add_argument("--as-of", metavar="NGÀY",
                    help="mốc đánh giá, vd 30/10/2023: mục có hạn sau mốc là 'chưa đến hạn'")
+    p.add_argument("--chi-tiet", "--detail", dest="detail", action="store_true",
+                   help="sau phần tóm tắt, in đủ bảng điểm từng tiêu chí, vết chấm điểm và giả định")
     p.add_argument("--format", choices=["text", "json"], default="text", help="dạng kết quả (mặc định: text)")
     p.add_argument("--matcher", choices=["durable", "python"], default="durable",
                    help="bộ so khớp tài liệu (mặc định: durable-rules; python: bộ tham chiếu)")
@@ -45,5 +47,5 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(report_json.render(result))
     else:
-        report_text.render(result, Console(highlight=False))
+        report_text.render(result, Console(highlight=False), detail=args.detail)
     return EXIT_OK
