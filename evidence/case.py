@@ -13,8 +13,9 @@ Problems from every file are gathered before anything is raised.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -96,6 +97,23 @@ def load_units(path: Path) -> dict[str, str]:
     return {k: v.strip() for k, v in data.items()}
 
 
+_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def input_number(raw: object) -> Decimal | None:
+    """An entered value as a non-negative Decimal, or None. Only plain decimals: Decimal() itself also
+    reads "1_000", "1e3", "Infinity" and " +5", none of which a person means as a score."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        raw = str(raw)
+        if "e" in raw.lower():  # a float YAML read from 1e-05: its digits are still plain
+            raw = format(Decimal(raw), "f")
+    if not isinstance(raw, str) or not _PLAIN_DECIMAL.fullmatch(raw.strip()):
+        return None
+    return Decimal(raw.strip())
+
+
 def _load_inputs(path: Path) -> dict[tuple[str, str], InputValue]:
     """inputs.yaml: {criterion: {requirement: {value, source, note?}}}."""
     data, index = load_yaml(path)
@@ -113,11 +131,8 @@ def _load_inputs(path: Path) -> dict[tuple[str, str], InputValue]:
                 problems.append(Problem.of("E014", file=path, line=line, key=key,
                                            detail="chỉ dùng các khóa value, source, note"))
                 continue
-            try:
-                value = Decimal(str(entry.get("value")))
-                if not value.is_finite() or value < 0:
-                    raise InvalidOperation
-            except InvalidOperation:
+            value = input_number(entry.get("value"))
+            if value is None:
                 problems.append(Problem.of("E014", file=path, line=line, key=key,
                                            detail=f"value {entry.get('value')!r} phải là số không âm"))
                 continue
