@@ -28,6 +28,7 @@ from evidence.paths import PathEscapeError, inside
 from evidence.problems import InputError, Problem
 from evidence.register import Document
 from evidence.registers import Registers, load_registers
+from evidence.tables import out_of_memory
 from evidence.yaml_lines import LineIndex, load_yaml, validation_problems
 
 CASE_FILE = "case.yaml"
@@ -230,6 +231,8 @@ def read_case(folder: Path) -> CaseRead:
             rows = exc.rows
         except InputError as exc:
             problems.extend(exc.problems)
+        except MemoryError:  # read_table's limits passed, yet the rows did not fit this machine's memory
+            problems.append(out_of_memory(path))
         datasets_read.append(DatasetRead(name, source.path, path, rows))
 
     inputs: dict[tuple[str, str], InputValue] = {}

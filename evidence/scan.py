@@ -34,6 +34,7 @@ from evidence.tables import (
     Table,
     escape_csv_text,
     find_columns,
+    out_of_memory,
     read_table,
     strip_control,
 )
@@ -56,10 +57,13 @@ class _Sheet:
         self.workbook: Any = None
         self.records: list[list[str]] = []
         self.converted = False
-        if self.excel:
-            self._open_excel(table is not None)
-        elif table is not None:
-            self._open_csv()
+        try:
+            if self.excel:
+                self._open_excel(table is not None)
+            elif table is not None:
+                self._open_csv()
+        except MemoryError:  # openpyxl's editable workbook holds every cell: far more than the streaming read
+            raise InputError(out_of_memory(path)) from None
         self.headers = self._header_cells()
 
     def _open_excel(self, exists: bool) -> None:
