@@ -3,6 +3,7 @@
 Code ranges by area (append only; never reuse a code):
 R001–R014 scheme schema and checks · R015–R049 rule-author tools (check, cases, docs, diff)
 E001–E014 case loading · E015–E049 registers as kept (Excel, folders, exports, scanned files)
+E050–E059, W040–W044 reading files people keep safely (YAML limits, merged cells, memory)
 C001–C009 assess CLI · C010–C029 other commands · W001–W005 assess · W010–W019 rules · W020–W039 evidence
 
 Codes never change meaning once released; docs/error-codes.md lists them all and
