@@ -13,8 +13,9 @@ Problems from every file are gathered before anything is raised.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +28,7 @@ from evidence.paths import PathEscapeError, inside
 from evidence.problems import InputError, Problem
 from evidence.register import Document
 from evidence.registers import Registers, load_registers
+from evidence.tables import out_of_memory
 from evidence.yaml_lines import LineIndex, load_yaml, validation_problems
 
 CASE_FILE = "case.yaml"
@@ -96,6 +98,23 @@ def load_units(path: Path) -> dict[str, str]:
     return {k: v.strip() for k, v in data.items()}
 
 
+_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def input_number(raw: object) -> Decimal | None:
+    """An entered value as a non-negative Decimal, or None. Only plain decimals: Decimal() itself also
+    reads "1_000", "1e3", "Infinity" and " +5", none of which a person means as a score."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        raw = str(raw)
+        if "e" in raw.lower():  # a float YAML read from 1e-05: its digits are still plain
+            raw = format(Decimal(raw), "f")
+    if not isinstance(raw, str) or not _PLAIN_DECIMAL.fullmatch(raw.strip()):
+        return None
+    return Decimal(raw.strip())
+
+
 def _load_inputs(path: Path) -> dict[tuple[str, str], InputValue]:
     """inputs.yaml: {criterion: {requirement: {value, source, note?}}}."""
     data, index = load_yaml(path)
@@ -113,11 +132,8 @@ def _load_inputs(path: Path) -> dict[tuple[str, str], InputValue]:
                 problems.append(Problem.of("E014", file=path, line=line, key=key,
                                            detail="chỉ dùng các khóa value, source, note"))
                 continue
-            try:
-                value = Decimal(str(entry.get("value")))
-                if not value.is_finite() or value < 0:
-                    raise InvalidOperation
-            except InvalidOperation:
+            value = input_number(entry.get("value"))
+            if value is None:
                 problems.append(Problem.of("E014", file=path, line=line, key=key,
                                            detail=f"value {entry.get('value')!r} phải là số không âm"))
                 continue
@@ -215,6 +231,8 @@ def read_case(folder: Path) -> CaseRead:
             rows = exc.rows
         except InputError as exc:
             problems.extend(exc.problems)
+        except MemoryError:  # read_table's limits passed, yet the rows did not fit this machine's memory
+            problems.append(out_of_memory(path))
         datasets_read.append(DatasetRead(name, source.path, path, rows))
 
     inputs: dict[tuple[str, str], InputValue] = {}

@@ -45,21 +45,16 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def _text_key(key: object) -> object:
-    """YAML reads `1:` as a number; a header or value is text (booleans are refused by `_yes_no_keys`)."""
+    """A number in `ignore: [1, 2.5]` is a header written as digits: text (keys are always text, yaml_lines)."""
     return str(key) if isinstance(key, int | float) and not isinstance(key, bool) else key
 
 
 def _yes_no_keys(data: dict, path: Path, index: LineIndex) -> list[Problem]:
-    """YAML 1.1 reads `yes:`, `no:`, `on:` as true/false, losing what was written: ask for quotes."""
-    detail = "khóa {key!r} bị YAML hiểu là đúng/sai; hãy đặt giá trị trong tệp xuất vào dấu nháy, ví dụ \"Yes\""
-    places: list[tuple[list[str | int], object]] = []
-    columns, values, ignore = data.get("columns"), data.get("values"), data.get("ignore")
-    if isinstance(columns, dict):
-        places += [(["columns"], k) for k in columns]
-    if isinstance(values, dict):
-        places += [(["values", f], k) for f, m in values.items() if isinstance(m, dict) for k in m]
-    if isinstance(ignore, list):
-        places += [(["ignore", i], k) for i, k in enumerate(ignore)]
+    """`ignore: [true]` reads as a truth value, not a header: ask for quotes. (Keys, and `yes`/`on`, are
+    read as the text typed by evidence/yaml_lines.py.)"""
+    detail = "giá trị {key!r} bị YAML hiểu là đúng/sai; hãy đặt tiêu đề trong tệp xuất vào dấu nháy, ví dụ \"True\""
+    ignore = data.get("ignore")
+    places = [(["ignore", i], k) for i, k in enumerate(ignore)] if isinstance(ignore, list) else []
     return [Problem.of("E031", file=path, line=index.line(where), detail=detail.format(key=key))
             for where, key in places if isinstance(key, bool)]
 

@@ -3,6 +3,7 @@
 Code ranges by area (append only; never reuse a code):
 R001–R014 scheme schema and checks · R015–R049 rule-author tools (check, cases, docs, diff)
 E001–E014 case loading · E015–E049 registers as kept (Excel, folders, exports, scanned files)
+E050–E059, W040–W044 reading files people keep safely (YAML limits, merged cells, memory)
 C001–C009 assess CLI · C010–C029 other commands · W001–W005 assess · W010–W019 rules · W020–W039 evidence
 
 Codes never change meaning once released; docs/error-codes.md lists them all and
@@ -58,6 +59,18 @@ MESSAGES: dict[str, str] = {
     "E023": "hàng có {cells} ô, nhiều hơn {headers} cột tiêu đề (ô thừa: {extra!r}); "
             "ô có dấu phẩy phải đặt trong dấu ngoặc kép",
     "E024": "thư mục sổ đăng ký {path!r} không có tệp .csv hoặc .xlsx nào",
+    # files people keep, read safely (E050–E059, W040–W044)
+    "E050": "khóa {key!r} ghi hai lần trong cùng một bảng: dòng {first} và dòng {second}; "
+            "giá trị sau sẽ đè giá trị trước, hãy giữ một dòng",
+    "E051": "YAML quá phức tạp, không đọc: {detail}",
+    "E052": "{value!r} là số viết có dấu gạch dưới (kiểu YAML 1.1): cchc không đọc nó là số, kể cả trong dấu nháy; "
+            "ghi số liền, vd 1000",
+    "E053": "ô gộp {range} ở dòng tiêu đề: mỗi cột cần một ô tiêu đề riêng; hãy bỏ gộp ô (Merge & Center → "
+            "Unmerge Cells) và ghi tiêu đề cho từng cột",
+    "E054": "{what} quá lớn để đọc trong bộ nhớ máy này; hãy tách thành nhiều tệp nhỏ hơn (vd theo quý, "
+            "theo đơn vị) rồi chạy lại",
+    "E055": "ô gộp {range} trải qua nhiều cột trong vùng dữ liệu: không biết giá trị {value!r} thuộc cột nào; "
+            "hãy bỏ gộp ô và ghi giá trị vào đúng cột",
     # command line
     "C001": "ngày --as-of không hợp lệ: {detail}",
     "C002": "không tìm thấy hồ sơ (case) {name!r}{hint}",
@@ -80,6 +93,7 @@ MESSAGES: dict[str, str] = {
     "W027": "tệp {path!r} không được thêm vào sổ đăng ký: {reason}",
     "W028": "hàng có tệp {path!r} nhưng chưa có số, ký hiệu và ngày: coi là tài liệu chưa có",
     "W029": "tệp {path!r} khác với hàng đã khai trong sổ: {detail}; giữ nguyên hàng, hãy kiểm tra lại",
+    "W040": "ô gộp {range}: các ô dưới được đọc bằng giá trị của ô đầu {value!r}",
     # datasets and system exports read through a mapping (E030–E049, W030–W039)
     "E030": "không có bảng ánh xạ {name!r}{hint}; bảng ánh xạ có sẵn: {known} "
             "(hoặc ghi đường dẫn tới tệp .yaml trong thư mục hồ sơ)",

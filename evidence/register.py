@@ -20,7 +20,7 @@ from evidence.dates import DateError, format_date, parse_date
 from evidence.paths import PathEscapeError, inside
 from evidence.problems import InputError, Problem, did_you_mean
 from evidence.references import Reference, ReferenceFormatError, kind_from_name, parse_reference
-from evidence.tables import Table, convert_legacy_cells, find_columns, iter_records, read_table
+from evidence.tables import Table, convert_legacy_cells, find_columns, iter_records, out_of_memory, read_table
 from evidence.text import fold
 
 COLUMNS: dict[str, tuple[str, bool]] = {
@@ -140,6 +140,17 @@ def inspect_register(path: Path, *, case_folder: Path, units: dict[str, str]) ->
         result.problems.extend(exc.problems)
         result.readable = False
         return result
+    try:
+        _read_rows(table, cols, case_folder, units, result)
+    except MemoryError:  # the table fitted, its documents did not: say which file, never "internal error"
+        result.problems.append(out_of_memory(path))
+        result.readable = False
+        result.documents = []
+    return result
+
+
+def _read_rows(table: Table, cols: dict[str, str | None], case_folder: Path, units: dict[str, str],
+               result: RegisterRead) -> None:
     result.problems.extend(table.warnings)
     result.problems.extend(_unread_columns(table, cols))
     # A path or a hash is never text typed in a font: converting one would break it.
@@ -158,7 +169,6 @@ def inspect_register(path: Path, *, case_folder: Path, units: dict[str, str]) ->
             result.rejected += 1
         else:
             result.documents.append(doc)
-    return result
 
 
 def read_register(path: Path, *, case_folder: Path, units: dict[str, str]) -> list[Document]:

@@ -12,6 +12,7 @@ errors naming both places (E019, E020).
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -56,6 +57,11 @@ def register_files(target: Path, case_folder: Path) -> tuple[list[Path], list[Pr
         if path.name.startswith("."):
             continue
         relative = source_name(path, case_folder)
+        try:  # a symlink in the folder may lead out of the case: confine by the resolved path
+            inside(case_folder, os.path.relpath(path, case_folder))
+        except (PathEscapeError, ValueError):
+            skipped.append(Problem.of("E005", file=path, path=path.name))
+            continue
         if path.is_dir():
             if any(p.suffix.lower() in REGISTER_SUFFIXES for p in path.rglob("*")):
                 skipped.append(Problem.of("W026", file=path, path=relative,

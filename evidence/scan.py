@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,11 +28,13 @@ from evidence.problems import InputError, Problem
 from evidence.references import DOCUMENT_KINDS, ReferenceFormatError, kind_from_name, parse_reference
 from evidence.register import COLUMNS
 from evidence.registers import sha256_file
+from evidence.safe_write import check_writable, write_atomically
 from evidence.tables import (
     EXCEL_SUFFIXES,
     Table,
     escape_csv_text,
     find_columns,
+    out_of_memory,
     read_table,
     strip_control,
 )
@@ -56,10 +57,13 @@ class _Sheet:
         self.workbook: Any = None
         self.records: list[list[str]] = []
         self.converted = False
-        if self.excel:
-            self._open_excel(table is not None)
-        elif table is not None:
-            self._open_csv()
+        try:
+            if self.excel:
+                self._open_excel(table is not None)
+            elif table is not None:
+                self._open_csv()
+        except MemoryError:  # openpyxl's editable workbook holds every cell: far more than the streaming read
+            raise InputError(out_of_memory(path)) from None
         self.headers = self._header_cells()
 
     def _open_excel(self, exists: bool) -> None:
@@ -141,21 +145,15 @@ class _Sheet:
         record[position] = escape_csv_text(text)  # Excel opening the CSV never runs it; cchc reads it back as is
 
     def save(self) -> None:
-        folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".cchc-", suffix=self.path.suffix, dir=folder)
-        os.close(handle)
-        try:
-            if self.excel:
-                self.workbook.save(temporary)
-            else:
-                with open(temporary, "w", encoding="utf-8-sig", newline="") as out:
-                    csv.writer(out, lineterminator=self.newline).writerows(self.records)
-            os.replace(temporary, self.path)  # all or nothing: a register is never left half-written
-        except OSError as exc:
-            Path(temporary).unlink(missing_ok=True)
-            raise InputError(Problem.of("E022", file=self.path, path=str(self.path),
-                                        detail=exc.strerror or type(exc).__name__)) from None
+        """All or nothing, keeping the file's mode and owner; a read-only register is refused (E022)."""
+        write_atomically(self.path, self._write)
+
+    def _write(self, temporary: Path) -> None:
+        if self.excel:
+            self.workbook.save(temporary)
+        else:
+            with open(temporary, "w", encoding="utf-8-sig", newline="") as out:
+                csv.writer(out, lineterminator=self.newline).writerows(self.records)
 
 
 # ---- the scan -------------------------------------------------------------------------------
@@ -232,6 +230,7 @@ def scan_folder(folder: Path, register: Path, *, case_folder: Path, unit: str | 
     if suffix not in (".csv", *EXCEL_SUFFIXES):
         raise InputError(Problem.of("E022", file=register, path=str(register),
                                     detail="sổ đăng ký phải có đuôi .csv hoặc .xlsx"))
+    check_writable(register)  # before the scan, not after it: a read-only register is refused at once
     table, cols = None, {}
     if register.exists():
         table = read_table(register, expect=[h for h, _ in COLUMNS.values()])

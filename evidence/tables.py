@@ -11,6 +11,13 @@ formula is read as its text (``=SUM(A1:A3)``), never evaluated, and its cell is 
 A cell whose text starts with ``=``, ``+``, ``-`` or ``@`` is always plain text. Numbers and
 Excel dates become text too (``45164``, ``26/08/2023``), with their kind kept beside them.
 
+Merged cells (openpyxl's streaming reader sees only a merge's first cell) are read from the
+sheet's ``<mergeCells>`` and never leave cells silently blank: a merge in the title block above
+the header is not read at all; one touching the header row is refused (E053: each column needs its
+own header); one inside a single column of the data (``B4:B7``, a unit written once for four rows)
+is filled down from its first cell and said (W040); one spanning columns of the data is refused
+(E055: the value belongs to one column, cchc cannot tell which).
+
 Limits keep hostile or broken files from hanging or crashing a run: file size, unpacked size
 of an .xlsx, rows, columns and characters per cell; each refusal is a problem (E015/E016), never
 a traceback.
@@ -58,6 +65,7 @@ OLD_FORMATS = {".xls": "Excel 97–2003 (.xls)", ".ods": "OpenDocument (.ods)", 
 SHEET_NAMES = ("so dang ky",)  # a sheet named like "Sổ đăng ký" is preferred over the first sheet
 
 CellKind = Literal["number", "date", "formula", "error", "bool"]
+Merge = tuple[int, int, int, int]  # (first column, first row, last column, last row), 1-based like Excel
 
 _CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r") | {0x7F: None}
 
@@ -112,13 +120,23 @@ def read_table(path: Path, *, expect: Iterable[str] = (), sheet: str | None = No
     if size > max_bytes:
         detail = f"tệp {size / 1_048_576:.1f} MB, quá giới hạn {max_bytes // 1_048_576} MB; hãy tách thành nhiều tệp"
         raise InputError(Problem.of("E015", file=path, detail=detail.replace(".", ",")))
-    if suffix in EXCEL_SUFFIXES:
-        title, records, kinds = _xlsx_records(path, max_rows, sheet)
-        encoding = "xlsx"
-    else:
-        title, kinds = None, {}
-        records, encoding = _csv_records(path, max_rows)
-    return _build(path, records, kinds, encoding, title, tuple(expect), max_rows)
+    merges: list[Merge] = []
+    try:
+        if suffix in EXCEL_SUFFIXES:
+            title, records, kinds, merges = _xlsx_records(path, max_rows, sheet)
+            encoding = "xlsx"
+        else:
+            title, kinds = None, {}
+            records, encoding = _csv_records(path, max_rows)
+        return _build(path, records, kinds, encoding, title, tuple(expect), max_rows, merges)
+    except MemoryError:  # the limits above passed, yet this machine cannot hold the table
+        raise InputError(out_of_memory(path)) from None
+
+
+def out_of_memory(path: Path) -> Problem:
+    """E054: what to do when a file is too big for this machine's memory (split it)."""
+    what = "tệp Excel" if path.suffix.lower() in EXCEL_SUFFIXES else "tệp"
+    return Problem.of("E054", file=path, what=what)
 
 
 # ---- CSV ------------------------------------------------------------------------------------
@@ -166,8 +184,9 @@ Records = list[tuple[int, list[str]]]  # (spreadsheet row, cells as text)
 
 
 def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
-                  ) -> tuple[str, Records, dict[tuple[int, int], CellKind]]:
-    """(sheet name, [(row number, cells)], {(row number, column position): kind}) of the register sheet."""
+                  ) -> tuple[str, Records, dict[tuple[int, int], CellKind], list[Merge]]:
+    """(sheet name, [(row number, cells)], {(row number, column position): kind}, merged ranges) of the
+    register sheet."""
     with path.open("rb") as handle:
         magic = handle.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: Excel 97–2003, or an .xlsx with a password
@@ -214,14 +233,78 @@ def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
                     if any(cells):
                         records.append((number, cells))
                 title = sheet.title
+                merges = _merged_ranges(path, sheet._worksheet_path)  # openpyxl's streaming sheet has no merges
             finally:
                 workbook.close()
-    except InputError:
+    except (InputError, MemoryError):
         raise
     except Exception as exc:  # openpyxl raises many types on damaged files; any of them is "unreadable"
         raise InputError(Problem.of("E016", file=path, detail=f"tệp hỏng hoặc không đúng cấu trúc .xlsx "
                                                              f"({type(exc).__name__})")) from None
-    return title, records, kinds
+    return title, records, kinds, merges
+
+
+def _merged_ranges(path: Path, member: str) -> list[Merge]:
+    """The sheet's merged ranges, read from its XML in one streaming pass (the rows are not kept)."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    merges: list[Merge] = []
+    with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as xml:
+        for _, element in iterparse(xml):
+            if element.tag.endswith("}mergeCell") and element.get("ref"):
+                bounds = range_boundaries(element.get("ref"))
+                if None not in bounds:
+                    merges.append(bounds)  # type: ignore[arg-type]
+            elif element.tag.endswith("}row"):
+                element.clear()  # rows were read by openpyxl already: keep memory flat
+    return merges
+
+
+def merge_name(merge: Merge) -> str:
+    """(2, 4, 2, 7) → "B4:B7", as Excel names the range."""
+    first_col, first_row, last_col, last_row = merge
+    return f"{column_letter(first_col - 1)}{first_row}:{column_letter(last_col - 1)}{last_row}"
+
+
+def _apply_merges(path: Path, records: Records, kinds: dict[tuple[int, int], CellKind], merges: list[Merge],
+                  header_row: int) -> list[Problem]:
+    """Fill single-column data merges down from their first cell (W040); refuse header merges (E053) and
+    data merges across columns (E055); leave the title block above the header alone. Edits `records`."""
+    problems: list[Problem] = []
+    by_row = {number: cells for number, cells in records}
+    for merge in sorted(merges, key=lambda m: (m[1], m[0])):
+        first_col, first_row, last_col, last_row = merge
+        if last_row < header_row or first_col > MAX_COLUMNS:
+            continue  # the title block (or past the columns read): not data
+        position = first_col - 1
+        first_cells = by_row.get(first_row, [])
+        value = first_cells[position] if position < len(first_cells) else ""
+        if first_row <= header_row:
+            problems.append(Problem.of("E053", file=path, row=header_row, range=merge_name(merge)))
+            continue
+        if not value.strip():
+            continue  # a blank merge holds nothing that could be lost
+        if last_col > first_col:
+            problems.append(Problem.of("E055", file=path, row=first_row, column=column_letter(position),
+                                       range=merge_name(merge), value=value[:60]))
+            continue
+        filled = False
+        for number in range(first_row + 1, last_row + 1):
+            cells = by_row.get(number)
+            if cells is None:  # a row with nothing else in it stays a blank row, not a copy
+                continue
+            cells.extend([""] * (position + 1 - len(cells)))
+            if not cells[position]:
+                cells[position] = value
+                filled = True
+                if (first_row, position) in kinds:
+                    kinds[(number, position)] = kinds[(first_row, position)]
+        if filled:
+            problems.append(Problem.of("W040", file=path, row=first_row, column=column_letter(position),
+                                       range=merge_name(merge), value=value[:60]))
+    return problems
 
 
 def register_sheet(workbook: Any, wanted: str | None = None) -> Any:  # openpyxl's sheet types are private
@@ -291,13 +374,17 @@ def _find_header(records: list[tuple[int, list[str]]], expect: tuple[str, ...]) 
 
 
 def _build(path: Path, records: list[tuple[int, list[str]]], cell_kinds: dict[tuple[int, int], CellKind],
-           encoding: str, sheet: str | None, expect: tuple[str, ...], max_rows: int) -> Table:
+           encoding: str, sheet: str | None, expect: tuple[str, ...], max_rows: int,
+           merges: list[Merge] | None = None) -> Table:
     problems: list[Problem] = []
     records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
     if not records:
         return Table(path, pd.DataFrame(), encoding, HEADER_ROW, (), sheet)
     at = _find_header(records, expect)
-    header_row, header_cells = records[at]
+    header_row = records[at][0]
+    merged = _apply_merges(path, records, cell_kinds, merges, header_row) if merges else []
+    problems += [p for p in merged if p.severity == "error"]
+    header_cells = records[at][1]
     data = records[at + 1:]
     if len(data) > max_rows:
         raise InputError(_too_many_rows(path, max_rows))
@@ -341,7 +428,7 @@ def _build(path: Path, records: list[tuple[int, list[str]]], cell_kinds: dict[tu
                 kinds[(index, header)] = kind
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
-    notes = tuple(
+    notes = tuple(p for p in merged if p.severity == "warning") + tuple(
         Problem.of("W025", file=path, row=header_row, column=column_letter(position),
                    header=f"{column_letter(position)} (không có tiêu đề)", count=count)
         for position, count in sorted(unnamed.items())

@@ -1,13 +1,24 @@
 """Safe YAML loading that remembers where each value came from.
 
 Rule authors must be told the line of a mistake, but `yaml.safe_load` forgets
-positions. We compose the node tree with PyYAML's SafeLoader (the loader behind
+positions. We compose the node tree with a SafeLoader (the loader behind
 `safe_load`: no tags that build Python objects), construct the data from it, and
 keep a map from each value's path (keys and list indexes) to its line.
+
+What a person typed is what cchc reads (docs/case-format.md, "Cách cchc đọc YAML"):
+- plain scalars resolve by the YAML 1.2 core forms only: true/false, null, decimal
+  integers without a leading zero, decimal fractions, ISO dates. YAML 1.1's `yes`,
+  `on`, `0x10`, `010`, `1:30` stay the text typed (a number field then refuses them);
+  `1_000` is refused outright (E052): Python's Decimal and pydantic read it as 1000;
+- every mapping key is the text typed (`1.10:` stays "1.10", never 1.1);
+- a key written twice in one mapping is refused with both lines (E050);
+- aliases, nesting depth and the size aliases expand to are bounded (E051), so
+  an alias bomb is refused in milliseconds instead of eating memory.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +30,118 @@ from evidence.messages import SCHEMA_DETAILS
 from evidence.problems import InputError, Problem, did_you_mean
 
 PathKey = tuple[str | int, ...]
+
+# Generous for real files (the largest, rules/…/1-chi-dao-dieu-hanh.yaml, holds 508 values, no alias,
+# depth 9), far below what hurts: an alias bomb is refused before anything is expanded.
+MAX_ALIASES = 1_000
+MAX_DEPTH = 64
+MAX_EXPANDED_VALUES = 500_000
+
+# YAML 1.1 number forms that Python's Decimal() and pydantic would still read as a number.
+UNDERSCORE_NUMBER = re.compile(r"[-+]?(?:[0-9][0-9_]*)?_[0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|"
+                               r"[-+]?[0-9][0-9_]*(?:\.[0-9_]*_[0-9_]*)(?:[eE][-+]?[0-9]+)?")
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A document cchc will not build: carries the E-code and the fields of its message."""
+
+    def __init__(self, code: str, mark: yaml.Mark | None, **fields: object) -> None:
+        super().__init__(problem=code, problem_mark=mark)
+        self.code = code
+        self.fields = fields
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 core resolution, text keys, no duplicate keys and bounded aliases."""
+
+    yaml_implicit_resolvers: dict = {}  # noqa: RUF012 - PyYAML's class-level table, rebuilt below
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.aliases = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise _Refused("E051", self.peek_event().start_mark,
+                               detail=f"hơn {MAX_ALIASES} bí danh (*tên); hãy viết thẳng giá trị")
+            return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Refused("E051", self.peek_event().start_mark, detail=f"lồng nhau sâu hơn {MAX_DEPTH} mức")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(None, None, "cần bảng khóa: giá trị", node.start_mark)
+        mapping: dict[str, object] = {}
+        first: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(None, None, "khóa phải là chữ, không là danh sách hay bảng",
+                                                        key_node.start_mark)
+            key = key_node.value  # the key as typed: `1.10:` is "1.10", `yes:` is "yes"
+            line = key_node.start_mark.line + 1
+            if key in first:
+                raise _Refused("E050", key_node.start_mark, key=key, first=first[key], second=line)
+            first[key] = line
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def construct_scalar(self, node: yaml.ScalarNode) -> str:  # type: ignore[override]
+        value = super().construct_scalar(node)
+        if isinstance(value, str) and UNDERSCORE_NUMBER.fullmatch(value.strip()):
+            raise _Refused("E052", node.start_mark, value=value)
+        return value
+
+
+def _resolver(tag: str, pattern: str, first: str) -> None:
+    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(pattern), list(first))
+
+
+_Loader.yaml_implicit_resolvers = {}
+_resolver("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF")
+_resolver("int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789")
+_resolver("float", r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)$", "-+0123456789.")  # no exponent: nobody scores 1e3
+_resolver("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""])  # type: ignore[arg-type]
+_resolver("timestamp", r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+                       r"(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+                       r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$", "0123456789")
+
+
+def _expanded_size(root: yaml.Node) -> None:
+    """Refuse a tree whose aliases expand past MAX_EXPANDED_VALUES values, or that contains itself.
+
+    Counted over distinct nodes with a memo, so the count costs no more than the file's own size."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise _Refused("E051", node.start_mark, detail="bí danh (*tên) trỏ vào chính giá trị chứa nó")
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        open_nodes.discard(key)
+        if total > MAX_EXPANDED_VALUES:
+            raise _Refused("E051", node.start_mark,
+                           detail=f"bí danh (*tên) mở rộng ra hơn {MAX_EXPANDED_VALUES:,} giá trị; "
+                                  "hãy viết thẳng giá trị".replace(",", "."))
+        sizes[key] = total
+        return total
+
+    size(root)
 
 
 class LineIndex:
@@ -76,13 +199,23 @@ def load_yaml(path: Path) -> tuple[Any, LineIndex]:
         raise InputError(Problem.of("E013", file=path, detail=str(exc))) from None
     try:
         # The reader checks for non-printable characters as soon as it is built.
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
     except yaml.YAMLError as exc:
         raise InputError(Problem.of("R001", file=path, detail=str(exc))) from None
     node: yaml.Node | None = None
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _expanded_size(node)
         data = loader.construct_document(node) if node is not None else None
+    except _Refused as exc:
+        mark = exc.problem_mark
+        raise InputError(Problem.of(exc.code, file=path, line=mark.line + 1 if mark else None,
+                                    **exc.fields)) from None
+    except RecursionError:  # a nesting the depth bound did not see (e.g. inside the parser): same refusal
+        raise InputError(Problem.of("E051", file=path, detail=f"lồng nhau sâu hơn {MAX_DEPTH} mức")) from None
+    except MemoryError:
+        raise InputError(Problem.of("E054", file=path, what="tệp YAML")) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         detail = " ".join(str(x) for x in (exc.context, exc.problem) if x)

@@ -317,14 +317,14 @@ columns:
     (GOOD + "colums: {}\n", "R003", 6, 'có phải là "columns"'),
     (GOOD.replace(": status", ": trang-thai"), "E031", 5, "không có trường 'trang-thai'"),
     (GOOD + "values:\n  status:\n    Xong: xong\n", "E031", 8, "mã không có trong danh mục"),
-    (GOOD + "values:\n  status:\n    yes: dung-han\n", "E031", 7, "dấu nháy"),
+    (GOOD + "ignore: [true]\n", "E031", 6, "dấu nháy"),
     (GOOD + "  Trạng thái: status\n", "E031", 6, "cùng ánh xạ vào trường 'status'"),
     (GOOD + "date_format: '%d/%m'\n", "E031", 6, "%d, %m và %Y"),
     (GOOD.replace("dossiers", "ho-so"), "E031", 2, "không có bộ dữ liệu 'ho-so'"),
     (GOOD.replace("  Trạng thái hồ sơ: status\n", ""), "E031", 3, "'status' (Trạng thái), 'due' (Ngày hẹn trả)"),
     (GOOD + "ignore: [STT, mã HỒ SƠ]\n", "E031", 6, "vừa có trong columns vừa có trong ignore"),
     (GOOD + "ignore: STT\n", "R002", 6, "ignore"),
-], ids=["cu-phap", "khoa-sai", "truong-sai", "ma-sai", "khoa-yes", "trung-truong", "dinh-dang-ngay",
+], ids=["cu-phap", "khoa-sai", "truong-sai", "ma-sai", "ignore-true", "trung-truong", "dinh-dang-ngay",
         "bo-du-lieu-sai", "thieu-truong", "vua-doc-vua-bo", "ignore-khong-phai-danh-sach"])
 def test_a_malformed_mapping_is_reported_at_its_line(tmp_path: Path, text: str, code: str, line: int,
                                                      needle: str) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from engine.cli import assess_cmd, evidence_cmd, rules_cmd
 from engine.cli.common import EXIT_INPUT, EXIT_INTERNAL, print_problems
 from engine.cli.parser import VietnameseArgumentParser
-from evidence.problems import InputError
+from evidence.problems import InputError, Problem
 
 COMMAND_GROUPS = [assess_cmd, rules_cmd, evidence_cmd]
 
@@ -41,6 +41,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
+    except MemoryError:  # every reader names its file (E054); this is the backstop for any other step
+        print_problems([Problem.of("E054", what="dữ liệu của lệnh này")])
+        print("(1 lỗi; dừng, chưa có kết quả.)", file=sys.stderr)
+        return EXIT_INPUT
     except Exception as exc:  # a bug in cchc, not bad input: say so plainly
         if os.environ.get("CCHC_DEBUG"):
             raise

@@ -99,6 +99,7 @@ def _case_and_scheme(name: str | None) -> tuple[Path, CaseFile, dict[str, str], 
 
 def run_template(args: argparse.Namespace) -> int:
     from evidence.excel_template import write_template
+    from evidence.safe_write import write_atomically
 
     folder, case, units, scheme = _case_and_scheme(args.case)
     if args.unit not in units:
@@ -111,11 +112,9 @@ def run_template(args: argparse.Namespace) -> int:
         raise InputError(Problem.of("E022", file=out, path=str(out),
                                     detail="tệp đã có (có thể đã được điền); chọn tên khác hoặc thêm --force"))
     rows, others = template_rows(scheme, args.unit, case)
-    try:
-        write_template(out, rows=rows, others=others, unit=args.unit, unit_name=units[args.unit],
-                       case_title=case.title, period=case.period, units=list(units))
-    except OSError as exc:
-        raise InputError(Problem.of("E022", file=out, path=str(out), detail=exc.strerror or str(exc))) from None
+    write_atomically(out, lambda temporary: write_template(
+        temporary, rows=rows, others=others, unit=args.unit, unit_name=units[args.unit], case_title=case.title,
+        period=case.period, units=list(units)))
     print(f"Đã tạo {out}: {len(rows)} tài liệu của {units[args.unit]} ({args.unit}) cần đăng ký"
           + (f"; {len(others)} mục khác (bộ dữ liệu, giá trị nhập ngoài) liệt kê ở trang «Hướng dẫn»." if others
              else "."))
