@@ -178,6 +178,11 @@ def _method_needs(score: Score, known: dict[str, object]) -> list[str]:
         needs.append("requires (ít nhất một yêu cầu)")
     if score.method == "bands" and (not score.bands or len(score.requires) != 1):
         needs.append("bands và đúng một yêu cầu")
+    if score.method == "proportional" and score.below_threshold is None:
+        needs.append("below_threshold: proportional (dưới ngưỡng: theo tỷ lệ) hoặc zero (dưới ngưỡng: 0); "
+                     "đạt ngưỡng luôn đủ điểm")
+    if score.method != "proportional" and score.below_threshold is not None:
+        needs.append("không dùng below_threshold (chỉ dùng với method: proportional)")
     if score.method == "per_item" and score.per_item is None:
         needs.append("per_item (điểm cho mỗi mục đạt)")
     if score.method == "deduction" and score.per_violation is None:
