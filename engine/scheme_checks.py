@@ -107,6 +107,40 @@ def _walk(score: Score) -> Iterator[Score]:
         yield from _walk(part)
 
 
+def _walk_paths(score: Score, path: tuple[str | int, ...]) -> Iterator[tuple[Score, tuple[str | int, ...]]]:
+    yield score, path
+    for i, part in enumerate(score.parts):
+        yield from _walk_paths(part, (*path, "parts", i))
+
+
+# Requirements that give at most one item each (a document, a rate, an entered value); a
+# `deadlines` requirement gives one per task, so per_item over it is capped by design.
+ONE_ITEM = (DocumentRequirement, RateRequirement, InputRequirement)
+
+
+def _impossible(score: Score, cap: Decimal | None, known: dict[str, Requirement]) -> list[tuple[str, str, dict]]:
+    """Scoring numbers that can never give the points they promise: (code, key, message fields)."""
+    out: list[tuple[str, str, dict]] = []
+    if score.max is not None and score.max <= 0:
+        out.append(("R031", "max", {"key": "max", "value": score.max, "detail": "điểm tối đa phải lớn hơn 0"}))
+    for key in ("per_item", "per_violation"):
+        value = getattr(score, key)
+        if value is not None and value <= 0:
+            out.append(("R031", key, {"key": key, "value": value, "detail": "phải lớn hơn 0"}))
+    if score.method == "deduction" and cap is not None and not Decimal(0) <= score.floor <= cap:
+        out.append(("R031", "floor", {"key": "floor", "value": score.floor,
+                                      "detail": f"sàn phải trong [0, {points_text(cap)}]"}))
+    reqs = [known[r] for r in score.requires if r in known]
+    if (score.method == "per_item" and score.per_item is not None and score.per_item > 0 and cap is not None
+            and reqs and all(isinstance(r, ONE_ITEM) for r in reqs)):
+        total = score.per_item * len(reqs)
+        if total != cap:
+            why = "vượt điểm tối đa: phần thừa bị cắt mà không báo" if total > cap else "không bao giờ đạt điểm tối đa"
+            out.append(("R030", "per_item", {"per_item": points_text(score.per_item), "count": len(reqs),
+                                             "total": points_text(total), "cap": points_text(cap), "detail": why}))
+    return out
+
+
 def _check_criterion(crit: Criterion, loc: Locator, units: set[str] | None) -> list[Problem]:
     problems: list[Problem] = []
     file, _ = loc.criterion(crit.id)
@@ -134,6 +168,10 @@ def _check_criterion(crit: Criterion, loc: Locator, units: set[str] | None) -> l
     used: set[str] = set()
     if crit.score.max is not None and crit.score.max != crit.max:
         add("R008", "score", "max", detail=f"score.max {crit.score.max} khác max {crit.max}")
+    for score, path in _walk_paths(crit.score, ("score",)):
+        problems += [Problem.of(code, file=file, line=at(*path, key), criterion=crit.id, **fields)
+                     for code, key, fields in _impossible(score, crit.max if score is crit.score else score.max,
+                                                          known)]
     for score in _walk(crit.score):
         used.update(score.requires)
         used.update(score.shows)
