@@ -184,8 +184,9 @@ def validation_problems(exc: ValidationError, file: Path, index: LineIndex, data
         line, criterion, where = _locate(loc, index, data)
         if err["type"] == "extra_forbidden":
             key = str(loc[-1])
+            place = f" ({where})" if where and where != f"khóa {key}" else ""
             problems.append(Problem.of("R003", file=file, line=line, criterion=criterion, key=key,
-                                       hint=did_you_mean(key, sorted(_field_names(model)))))
+                                       hint=did_you_mean(key, sorted(_field_names(model))) + place))
             continue
         msg = _detail(err)
         problems.append(Problem.of("R002", file=file, line=line, criterion=criterion,
