@@ -19,9 +19,10 @@ SCHEME_FILE = "scheme.yaml"
 CASE_FILE = "case.yaml"
 
 
-def packaged(name: str, installed: Path = INSTALLED) -> Path:
+def packaged(name: str, installed: Path | None = None) -> Path:
     """The copy cchc carries: the wheel's data, or the source tree cchc runs from."""
-    return installed / name if (installed / name).is_dir() else _PACKAGE.parent / name
+    data = installed or INSTALLED  # read at call time, so a test can stand in for site-packages
+    return data / name if (data / name).is_dir() else _PACKAGE.parent / name
 
 
 def _has_schemes(folder: Path) -> bool:
@@ -34,17 +35,17 @@ def working_rules(cwd: Path | None = None) -> Path | None:
     return folder if _has_schemes(folder) else None
 
 
-def rules_root(cwd: Path | None = None, installed: Path = INSTALLED) -> Path:
+def rules_root(cwd: Path | None = None, installed: Path | None = None) -> Path:
     """Where rule commands look without a path: `./rules` first, else the carried copy."""
     return working_rules(cwd) or packaged("rules", installed)
 
 
-def rules_roots(cwd: Path | None = None, installed: Path = INSTALLED) -> list[Path]:
+def rules_roots(cwd: Path | None = None, installed: Path | None = None) -> list[Path]:
     """Where a scheme named in case.yaml is looked up, in order."""
     return list(dict.fromkeys(p for p in (working_rules(cwd), packaged("rules", installed)) if p is not None))
 
 
-def cases_roots(cwd: Path | None = None, installed: Path = INSTALLED) -> list[Path]:
+def cases_roots(cwd: Path | None = None, installed: Path | None = None) -> list[Path]:
     own = (cwd or Path.cwd()) / "cases"
     return list(dict.fromkeys(p for p in (own, packaged("cases", installed)) if p.is_dir()))
 
@@ -53,20 +54,20 @@ def cases_root() -> Path:
     return packaged("cases")
 
 
-def shown(path: Path | str, cwd: Path | None = None, installed: Path = INSTALLED) -> str:
+def shown(path: Path | str, cwd: Path | None = None, installed: Path | None = None) -> str:
     """A path as the author knows it: relative to the working folder, and a file of the carried
     copy by its place in the source tree (`rules/<bộ>/fields/…`), never inside site-packages."""
     where = Path(path)
     if not where.is_absolute():
         return str(path)
     resolved = where.resolve()
-    for base in (installed.resolve(), (cwd or Path.cwd()).resolve()):
+    for base in ((installed or INSTALLED).resolve(), (cwd or Path.cwd()).resolve()):
         if resolved.is_relative_to(base):
             return str(resolved.relative_to(base))
     return str(path)
 
 
-def find_case(name_or_path: str | None, *, cwd: Path | None = None, installed: Path = INSTALLED) -> Path:
+def find_case(name_or_path: str | None, *, cwd: Path | None = None, installed: Path | None = None) -> Path:
     """A case folder given as a path, else by name in `./cases`, else among the cases cchc carries."""
     here = cwd or Path.cwd()
     name = name_or_path or DEFAULT_CASE
@@ -97,7 +98,7 @@ def _scheme_line(case_folder: Path) -> int | None:
     return index.line(["scheme"])
 
 
-def find_scheme(name: str, case_folder: Path, *, cwd: Path | None = None, installed: Path = INSTALLED) -> Path:
+def find_scheme(name: str, case_folder: Path, *, cwd: Path | None = None, installed: Path | None = None) -> Path:
     """The scheme a case names: a scheme name (in `./rules`, then the rules cchc carries, then a
     folder of that name in the case), or a relative folder inside the case folder. Nothing else:
     an absolute path or `../` would load rules from outside the case (E005)."""

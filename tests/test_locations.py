@@ -119,3 +119,17 @@ def test_assess_in_a_folder_with_cases_and_rules_uses_them(tmp_path: Path, monke
     assert main(["assess"]) == 2
     err = capsys.readouterr().err
     assert f"rules/ha-giang-2023-so/scheme.yaml, dòng {line_of(scheme, 'classification:')}" in err
+
+
+def test_rules_check_of_the_installed_copy_says_so_and_never_names_site_packages(tmp_path: Path, monkeypatch,
+                                                                                  capsys) -> None:
+    data = tmp_path / "venv" / "site-packages" / "engine" / "_data"
+    shutil.copytree(RULES / "ha-giang-2023-so", data / "rules" / "ha-giang-2023-so")
+    edit(data / "rules" / "ha-giang-2023-so" / "fields" / "7-chinh-quyen-so.yaml", "    max: 1\n", "    max: 1.5\n")
+    monkeypatch.setattr("engine.locations.INSTALLED", data)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert main(["rules", "check"]) == 1
+    out = capsys.readouterr().out
+    assert "[W013]" in out and "[R008]" in out and "rules/ha-giang-2023-so/scheme.yaml" in out
+    assert "site-packages" not in out

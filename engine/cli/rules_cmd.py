@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from engine import locations
 from engine.cli.common import EXIT_OK, EXIT_PROBLEMS
-from engine.locations import INSTALLED, rules_root, shown, working_rules
+from engine.locations import rules_root, shown, working_rules
 from engine.scheme_loader import SCHEME_FILE
 from evidence.formatting import points
 from evidence.problems import InputError, Problem, did_you_mean
@@ -81,7 +82,7 @@ def scheme_folders(path: str | None) -> list[Path]:
     """A scheme folder, a scheme named under rules/, or a folder of schemes (default: rules/)."""
     root = rules_root()
     if path is None:
-        if working_rules() is None and root.resolve().is_relative_to(INSTALLED.resolve()):
+        if working_rules() is None and root.resolve().is_relative_to(locations.INSTALLED.resolve()):
             # the wheel's copy is never the file an author edits: say which rules these are
             _print([Problem.of("W013", path=shown(root))], indent="")
         return _schemes_in(root)
