@@ -133,8 +133,9 @@ def scoring_lines(score: Score, cap: Decimal) -> list[str]:
     if m == "all_or_nothing":
         text = f"đủ {points(cap)} điểm khi {reqs} đạt, không thì 0"
     elif m == "proportional":
-        text = (f"{points(cap)} điểm × tỷ lệ đạt của {reqs}" if len(score.requires) == 1 else
-                f"{points(cap)} điểm chia đều cho {reqs}, mỗi yêu cầu theo tỷ lệ đạt của nó")
+        below = "0" if score.below_threshold == "zero" else "theo tỷ lệ"
+        text = (f"{points(cap)} điểm khi {reqs} đạt ngưỡng; dưới ngưỡng: {below}" if len(score.requires) == 1 else
+                f"{points(cap)} điểm chia đều cho {reqs}, mỗi yêu cầu đủ phần khi đạt ngưỡng; dưới ngưỡng: {below}")
     elif m == "bands":
         bands = "; ".join(f"từ {percent(b.min)} được {points(b.points)}"
                           for b in sorted(score.bands, key=lambda b: b.min, reverse=True))

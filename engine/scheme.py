@@ -176,7 +176,9 @@ class Score(_Model):
     """How points come out of requirement outcomes. `sum` adds sub-criteria (`parts`).
 
     - all_or_nothing: max when every listed requirement is met, else 0;
-    - proportional: max × mean ratio of the listed requirements;
+    - proportional: max × mean share of the listed requirements, where a requirement at or above its
+      threshold counts in full and one below it counts its ratio (`below_threshold: proportional`) or
+      nothing (`below_threshold: zero`); rule files must say which (R013), the published rules differ;
     - bands: points of the highest band whose min the (single) requirement's ratio reaches;
     - per_item: `per_item` points for each item met, up to max;
     - deduction: max − `per_violation` × violations, not below `floor`;
@@ -193,6 +195,7 @@ class Score(_Model):
     per_item: Decimal | None = None
     per_violation: Decimal | None = None
     floor: Decimal = Decimal(0)
+    below_threshold: Literal["proportional", "zero"] | None = None  # proportional only; None reads as proportional
     parts: list[Score] = []
     shows: list[str] = []
     source: Source | None = None

@@ -12,6 +12,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from engine.locations import shown
 from engine.scheme import (
     Criterion,
     DeadlineRequirement,
@@ -29,6 +30,8 @@ from evidence.references import DOCUMENT_KINDS, kind_from_name
 from evidence.text import fold
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from engine.scheme_loader import Locator
 
 HUNDRED = Decimal(100)
@@ -43,8 +46,10 @@ def check_scheme(scheme: Scheme, loc: Locator, *, units: set[str] | None = None)
         file, line = loc.scheme("total_max")
         problems.append(Problem.of("R008", file=file, line=line,
                                    detail=f"các tiêu chí cộng lại {total}, total_max là {scheme.total_max}"))
+    seen: Counter[str] = Counter()
     for crit in scheme.criteria():
-        problems += _check_criterion(crit, loc, units)
+        problems += _check_criterion(crit, loc, units, occurrence=seen[crit.id])
+        seen[crit.id] += 1
     problems += check_authoring(scheme, loc)
     return problems
 
@@ -75,30 +80,45 @@ def _check_bands(scheme: Scheme, loc: Locator) -> list[Problem]:
 
 
 def _check_duplicates(scheme: Scheme, loc: Locator) -> list[Problem]:
+    """R004 at the second occurrence (its own file and line), naming where the first one is."""
     problems = []
-    seen: dict[str, str] = {}
+    seen_fields: Counter[str] = Counter()
     for field in scheme.fields:
-        if field.id in seen:
-            file, line = loc.scheme()
-            problems.append(Problem.of("R004", file=file, line=line, id=field.id, other=seen[field.id]))
-        seen[field.id] = f"lĩnh vực {field.id}"
-    crit_seen: dict[str, str] = {}
+        if seen_fields[field.id]:
+            file, line = loc.field(field.id, seen_fields[field.id])
+            first, first_line = loc.field(field.id)
+            problems.append(Problem.of("R004", file=file, line=line, id=field.id,
+                                       other=f"lĩnh vực trong {_place(first, first_line)}"))
+        seen_fields[field.id] += 1
+    seen: Counter[str] = Counter()
     for crit in scheme.criteria():
-        file, line = loc.criterion(crit.id, "id")
-        if crit.id in crit_seen:
+        nth = seen[crit.id]
+        seen[crit.id] += 1
+        file, line = loc.criterion(crit.id, "id", occurrence=nth)
+        if nth:
+            first, first_line = loc.criterion(crit.id, "id")
             problems.append(Problem.of("R004", file=file, line=line, criterion=crit.id, id=crit.id,
-                                       other=crit_seen[crit.id]))
-        crit_seen[crit.id] = f"{file}:{line}"
-        for req_id, n in Counter(r.id for r in crit.requires).items():
-            if n > 1:
-                problems.append(Problem.of("R004", file=file, line=loc.criterion(crit.id, "requires")[1],
-                                           criterion=crit.id, id=req_id, other=f"tiêu chí {crit.id}"))
-        part_ids = [p.id for p in _walk(crit.score) if p.id]
-        for part_id, n in Counter(part_ids).items():
-            if n > 1:
-                problems.append(Problem.of("R004", file=file, line=loc.criterion(crit.id, "score")[1],
-                                           criterion=crit.id, id=part_id, other=f"tiêu chí {crit.id}"))
+                                       other=f"tiêu chí trong {_place(first, first_line)}"))
+        ids = [r.id for r in crit.requires]
+        for i, req_id in enumerate(ids):
+            if req_id in ids[:i]:
+                first_line = loc.criterion(crit.id, "requires", ids.index(req_id), "id", occurrence=nth)[1]
+                problems.append(Problem.of(
+                    "R004", file=file, line=loc.criterion(crit.id, "requires", i, "id", occurrence=nth)[1],
+                    criterion=crit.id, id=req_id, other=f"yêu cầu của tiêu chí {crit.id}, dòng {first_line}"))
+        parts = [(p.id, path) for p, path in _walk_paths(crit.score, ("score",)) if p.id]
+        part_ids = [pid for pid, _ in parts]
+        for i, (part_id, path) in enumerate(parts):
+            if part_id in part_ids[:i]:
+                first_line = loc.criterion(crit.id, *parts[part_ids.index(part_id)][1], "id", occurrence=nth)[1]
+                problems.append(Problem.of(
+                    "R004", file=file, line=loc.criterion(crit.id, *path, "id", occurrence=nth)[1],
+                    criterion=crit.id, id=part_id, other=f"phần chấm của tiêu chí {crit.id}, dòng {first_line}"))
     return problems
+
+
+def _place(file: Path, line: int | None) -> str:
+    return f"{shown(file)}, dòng {line}" if line is not None else shown(file)
 
 
 def _walk(score: Score) -> Iterator[Score]:
@@ -107,12 +127,46 @@ def _walk(score: Score) -> Iterator[Score]:
         yield from _walk(part)
 
 
-def _check_criterion(crit: Criterion, loc: Locator, units: set[str] | None) -> list[Problem]:
+def _walk_paths(score: Score, path: tuple[str | int, ...]) -> Iterator[tuple[Score, tuple[str | int, ...]]]:
+    yield score, path
+    for i, part in enumerate(score.parts):
+        yield from _walk_paths(part, (*path, "parts", i))
+
+
+# Requirements that give at most one item each (a document, a rate, an entered value); a
+# `deadlines` requirement gives one per task, so per_item over it is capped by design.
+ONE_ITEM = (DocumentRequirement, RateRequirement, InputRequirement)
+
+
+def _impossible(score: Score, cap: Decimal | None, known: dict[str, Requirement]) -> list[tuple[str, str, dict]]:
+    """Scoring numbers that can never give the points they promise: (code, key, message fields)."""
+    out: list[tuple[str, str, dict]] = []
+    if score.max is not None and score.max <= 0:
+        out.append(("R031", "max", {"key": "max", "value": score.max, "detail": "điểm tối đa phải lớn hơn 0"}))
+    for key in ("per_item", "per_violation"):
+        value = getattr(score, key)
+        if value is not None and value <= 0:
+            out.append(("R031", key, {"key": key, "value": value, "detail": "phải lớn hơn 0"}))
+    if score.method == "deduction" and cap is not None and not Decimal(0) <= score.floor <= cap:
+        out.append(("R031", "floor", {"key": "floor", "value": score.floor,
+                                      "detail": f"sàn phải trong [0, {points_text(cap)}]"}))
+    reqs = [known[r] for r in score.requires if r in known]
+    if (score.method == "per_item" and score.per_item is not None and score.per_item > 0 and cap is not None
+            and reqs and all(isinstance(r, ONE_ITEM) for r in reqs)):
+        total = score.per_item * len(reqs)
+        if total != cap:
+            why = "vượt điểm tối đa: phần thừa bị cắt mà không báo" if total > cap else "không bao giờ đạt điểm tối đa"
+            out.append(("R030", "per_item", {"per_item": points_text(score.per_item), "count": len(reqs),
+                                             "total": points_text(total), "cap": points_text(cap), "detail": why}))
+    return out
+
+
+def _check_criterion(crit: Criterion, loc: Locator, units: set[str] | None, occurrence: int = 0) -> list[Problem]:
     problems: list[Problem] = []
-    file, _ = loc.criterion(crit.id)
+    file, _ = loc.criterion(crit.id, occurrence=occurrence)
 
     def at(*path: str | int) -> int | None:
-        return loc.criterion(crit.id, *path)[1]
+        return loc.criterion(crit.id, *path, occurrence=occurrence)[1]
 
     def add(code: str, *path: str | int, **fields: object) -> None:
         problems.append(Problem.of(code, file=file, line=at(*path), criterion=crit.id, **fields))
@@ -134,6 +188,10 @@ def _check_criterion(crit: Criterion, loc: Locator, units: set[str] | None) -> l
     used: set[str] = set()
     if crit.score.max is not None and crit.score.max != crit.max:
         add("R008", "score", "max", detail=f"score.max {crit.score.max} khác max {crit.max}")
+    for score, path in _walk_paths(crit.score, ("score",)):
+        problems += [Problem.of(code, file=file, line=at(*path, key), criterion=crit.id, **fields)
+                     for code, key, fields in _impossible(score, crit.max if score is crit.score else score.max,
+                                                          known)]
     for score in _walk(crit.score):
         used.update(score.requires)
         used.update(score.shows)
@@ -178,6 +236,11 @@ def _method_needs(score: Score, known: dict[str, object]) -> list[str]:
         needs.append("requires (ít nhất một yêu cầu)")
     if score.method == "bands" and (not score.bands or len(score.requires) != 1):
         needs.append("bands và đúng một yêu cầu")
+    if score.method == "proportional" and score.below_threshold is None:
+        needs.append("below_threshold: proportional (dưới ngưỡng: theo tỷ lệ) hoặc zero (dưới ngưỡng: 0); "
+                     "đạt ngưỡng luôn đủ điểm")
+    if score.method != "proportional" and score.below_threshold is not None:
+        needs.append("không dùng below_threshold (chỉ dùng với method: proportional)")
     if score.method == "per_item" and score.per_item is None:
         needs.append("per_item (điểm cho mỗi mục đạt)")
     if score.method == "deduction" and score.per_violation is None:

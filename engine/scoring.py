@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from engine.outcomes import ZERO, Outcome
+from engine.outcomes import ONE, ZERO, Outcome
 from engine.scheme import Score
 
 CENT = Decimal("0.01")
@@ -30,6 +30,14 @@ class PartScore:
     method: str
 
 
+def share(outcome: Outcome, below_threshold: str | None) -> Decimal:
+    """A requirement's share of a proportional score: whole at or above its threshold (what the trace
+    calls "Đạt"), else its ratio, or nothing when the rule says `below_threshold: zero`."""
+    if outcome.met:
+        return ONE
+    return ZERO if below_threshold == "zero" else min(outcome.ratio or ZERO, ONE)
+
+
 def score(spec: Score, cap: Decimal, outcomes: Mapping[str, Outcome]) -> Decimal:
     """Points for `spec` (at most `cap`), never below 0 nor above `cap`."""
     got = [outcomes[r] for r in spec.requires]
@@ -39,7 +47,7 @@ def score(spec: Score, cap: Decimal, outcomes: Mapping[str, Outcome]) -> Decimal
     elif m == "all_or_nothing":
         value = cap if all(o.met for o in got) else ZERO
     elif m == "proportional":
-        value = cap * sum((min(o.ratio or ZERO, Decimal(1)) for o in got), ZERO) / len(got)
+        value = cap * sum((share(o, spec.below_threshold) for o in got), ZERO) / len(got)
     elif m == "bands":
         ratio = got[0].ratio or ZERO
         reached = [b.points for b in spec.bands if ratio >= b.min]

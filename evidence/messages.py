@@ -131,6 +131,11 @@ MESSAGES: dict[str, str] = {
     "W010": "bộ tiêu chí chưa nêu quyết định ban hành (decision)",
     "W011": "{what} {value} không thuộc năm {year} của bộ tiêu chí (quên chuyển sang năm mới?)",
     "W012": "thư mục bộ tiêu chí không có units.yaml: chưa kiểm tra được mã đơn vị trong owners, owner",
+    # impossible scoring numbers (R030–R039, helper C of issue 7)
+    "R030": "per_item {per_item} × {count} mục = {total} điểm, khác điểm tối đa {cap}: {detail}",
+    "R031": "{key}: {value} không dùng được: {detail}",
+    "W013": "thư mục hiện tại không có rules/: đang dùng bộ tiêu chí cài sẵn cùng cchc ({path}); để kiểm tra "
+            "bộ đang sửa, chạy lệnh trong thư mục chứa rules/ hoặc nêu đường dẫn",
     "C010": "không tìm thấy bộ tiêu chí {name!r}{hint}",
     "C011": "tài liệu chưa cập nhật theo bộ tiêu chí: {path} (chạy: cchc rules docs)",
     "C012": "bộ tiêu chí {scheme!r} không có tiêu chí {crit!r}{hint}",

@@ -253,22 +253,46 @@ def _field_names(model: type[BaseModel], seen: set[type] | None = None) -> set[s
     return names
 
 
-def _locate(loc: tuple[Any, ...], index: LineIndex, data: Any) -> tuple[int | None, str | None]:
-    """Line of a pydantic error location, and the criterion id it falls in (if any)."""
+# What an author calls an item of each list, so a message says "yêu cầu dung-han", not "requires.0".
+_ITEM_WORDS = {"criteria": "tiêu chí", "requires": "yêu cầu", "parts": "phần", "bands": "mức", "fields": "lĩnh vực",
+               "cases": "ca"}
+
+
+def _locate(loc: tuple[Any, ...], index: LineIndex, data: Any) -> tuple[int | None, str | None, str]:
+    """Line of a pydantic error location, the criterion id it falls in (if any), and the place in the
+    author's words ("yêu cầu dung-han, khóa threshold"), never pydantic's `criteria.0.requires.0.rate…`."""
     path: list[str | int] = []
     node = data
     criterion: str | None = None
+    words: list[str] = []
+    keys: list[str] = []  # keys since the last list item: "source.verified" as the author nests them
     for seg in loc:
         if isinstance(node, dict) and seg in node:
             node = node[seg]
             path.append(seg)
+            keys.append(str(seg))
         elif isinstance(node, list) and isinstance(seg, int) and seg < len(node):
             node = node[seg]
             path.append(seg)
-            if len(path) >= 2 and path[-2] == "criteria" and isinstance(node, dict) and "id" in node:
-                criterion = str(node["id"])
-        # segments pydantic adds itself (union tags such as 'document') are skipped
-    return index.line(path), criterion
+            owner = keys[-1] if keys else ""
+            ident = node.get("id") or node.get("name") or node.get("label") if isinstance(node, dict) else None
+            if owner == "criteria" and ident is not None:
+                criterion = str(ident)
+            elif not isinstance(node, dict):
+                words.append(f"khóa {'.'.join(keys)}, mục {seg + 1}")
+            else:
+                item = _ITEM_WORDS.get(owner, f"{'.'.join(keys)} mục")
+                words.append(f"{item} {ident}" if ident is not None else f"{item} thứ {seg + 1}")
+            keys = []
+        elif isinstance(node, dict) and node.get("type") == seg:
+            continue  # the union tag pydantic adds ('document', 'rate'…): the author wrote `type:`
+        elif isinstance(node, dict) and isinstance(seg, str) and not seg.startswith(("function-", "list[")):
+            keys.append(seg)  # a key the author left out
+            node = None
+        # other segments pydantic adds itself are skipped
+    if keys:
+        words.append(f"khóa {'.'.join(keys)}")
+    return index.line(path), criterion, ", ".join(words)
 
 
 def _detail(err: Mapping[str, Any]) -> str:
@@ -290,13 +314,13 @@ def validation_problems(exc: ValidationError, file: Path, index: LineIndex, data
     problems = []
     for err in exc.errors():
         loc = tuple(err["loc"])
-        line, criterion = _locate(loc, index, data)
+        line, criterion, where = _locate(loc, index, data)
         if err["type"] == "extra_forbidden":
             key = str(loc[-1])
+            place = f" ({where})" if where and where != f"khóa {key}" else ""
             problems.append(Problem.of("R003", file=file, line=line, criterion=criterion, key=key,
-                                       hint=did_you_mean(key, sorted(_field_names(model)))))
+                                       hint=did_you_mean(key, sorted(_field_names(model))) + place))
             continue
-        where = ".".join(str(x) for x in loc)
         msg = _detail(err)
         problems.append(Problem.of("R002", file=file, line=line, criterion=criterion,
                                    detail=f"{where}: {msg}" if where else msg))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 
+from engine.locations import shown
 from evidence.dates import DateError, parse_date
 from evidence.problems import InputError, Problem
 
@@ -14,6 +16,8 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 def print_problems(problems: Iterable[Problem]) -> None:
     """One line per problem on stderr, never wrapped, so it can be read and grepped."""
     for problem in problems:
+        if problem.file is not None:
+            problem = replace(problem, file=shown(problem.file))
         word = "Cảnh báo" if problem.severity == "warning" else "Lỗi"
         print(f"{word}: {problem}", file=sys.stderr)
 

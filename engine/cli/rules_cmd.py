@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
+from engine import locations
 from engine.cli.common import EXIT_OK, EXIT_PROBLEMS
-from engine.locations import rules_root
+from engine.locations import rules_root, shown, working_rules
 from engine.scheme_loader import SCHEME_FILE
 from evidence.formatting import points
 from evidence.problems import InputError, Problem, did_you_mean
@@ -80,6 +82,9 @@ def scheme_folders(path: str | None) -> list[Path]:
     """A scheme folder, a scheme named under rules/, or a folder of schemes (default: rules/)."""
     root = rules_root()
     if path is None:
+        if working_rules() is None and root.resolve().is_relative_to(locations.INSTALLED.resolve()):
+            # the wheel's copy is never the file an author edits: say which rules these are
+            _print([Problem.of("W013", path=shown(root))], indent="")
         return _schemes_in(root)
     given = Path(path)
     for candidate in (given, root / path):
@@ -106,7 +111,8 @@ def _schemes_in(folder: Path) -> list[Path]:
 
 
 def _shown(path: Path) -> Path:
-    """Relative to the current folder when inside it, so messages name files as the author sees them."""
+    """Relative to the current folder when inside it (still loadable), so messages name files as the author
+    sees them; printing goes further through `shown` (the carried copy by its place in the source tree)."""
     try:
         return path.resolve().relative_to(Path.cwd())
     except ValueError:
@@ -115,6 +121,8 @@ def _shown(path: Path) -> Path:
 
 def _print(problems: Iterable[Problem], indent: str = "  ") -> None:
     for p in problems:
+        if p.file is not None:
+            p = replace(p, file=shown(p.file))
         word = "Cảnh báo" if p.severity == "warning" else "Lỗi"
         print(f"{indent}{word}: {p}")
 
@@ -138,11 +146,11 @@ def run_check(args: argparse.Namespace) -> int:
         warnings = [p for p in problems if p.severity == "warning"]
         errors += len(found)
         if scheme is None:
-            print(f"{folder}: không nạp được bộ tiêu chí")
+            print(f"{shown(folder)}: không nạp được bộ tiêu chí")
         else:
             n_cases = len(cases.cases) if cases else 0
             print(f"{scheme.id} (phiên bản {scheme.version}): {len(scheme.criteria())} tiêu chí, "
-                  f"{points(scheme.total_max)} điểm, {n_cases} ca kiểm thử — {folder}")
+                  f"{points(scheme.total_max)} điểm, {n_cases} ca kiểm thử — {shown(folder)}")
         _print(found + warnings)
         unverified = [c for c in scheme.criteria() if not c.verified] if scheme else []
         summary = f"  → {len(found)} lỗi, {len(warnings)} cảnh báo"
