@@ -106,10 +106,8 @@ def input_number(raw: object) -> Decimal | None:
     reads "1_000", "1e3", "Infinity" and " +5", none of which a person means as a score."""
     if isinstance(raw, bool):
         return None
-    if isinstance(raw, int | float):
-        raw = str(raw)
-        if "e" in raw.lower():  # a float YAML read from 1e-05: its digits are still plain
-            raw = format(Decimal(raw), "f")
+    if isinstance(raw, int | Decimal):  # the YAML loader reads decimals as Decimal, exactly as typed
+        raw = format(raw, "f") if isinstance(raw, Decimal) else str(raw)
     if not isinstance(raw, str) or not _PLAIN_DECIMAL.fullmatch(raw.strip()):
         return None
     return Decimal(raw.strip())

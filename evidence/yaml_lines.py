@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +99,14 @@ class _Loader(yaml.SafeLoader):
         if isinstance(value, str) and UNDERSCORE_NUMBER.fullmatch(value.strip()):
             raise _Refused("E052", node.start_mark, value=value)
         return value
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    # A decimal the person typed stays exactly that decimal: a float would turn 1.00000000000000010 into 1.0.
+    return Decimal(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
 def _resolver(tag: str, pattern: str, first: str) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "cases"
@@ -21,6 +23,11 @@ def _durable_available() -> bool:
         return False
     return True
 
+
+# cchc's YAML loader reads decimals as Decimal (exactly as typed); tests that edit a loaded file and write
+# it back with PyYAML need the dumper to write them as the plain decimals they were.
+yaml.SafeDumper.add_representer(
+    Decimal, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f")))
 
 DURABLE = _durable_available()
 EXPECTED_MATCHER = "durable-rules" if DURABLE else "python"
