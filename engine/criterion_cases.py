@@ -34,7 +34,7 @@ from evidence.case_file import CaseFile
 from evidence.datasets import SPECS, read_dataset
 from evidence.formatting import points as shown_points
 from evidence.problems import InputError, Problem, did_you_mean
-from evidence.register import COLUMNS, Document, read_register
+from evidence.register import COLUMNS, Document, read_register, unknown_link
 from evidence.yaml_lines import LineIndex, load_yaml, validation_problems
 
 CASES_DIR = "cases"
@@ -308,7 +308,8 @@ class _CaseBuilder:
             known = [r.id for r in crit.requires] if crit else [c.id for c in self.scheme.criteria()]
             seen = doc.requirement if crit else doc.criterion
             self.problems.append(Problem.of("E010", file=self.path, line=doc.row, criterion=self.crit.id,
-                                            crit=doc.criterion, req=doc.requirement,
+                                            what=unknown_link(doc.criterion, doc.requirement,
+                                                              criterion_known=crit is not None),
                                             hint=did_you_mean(seen or "", known)))
 
     def _dataset(self, name: str, rows: list[dict[str, Any]], folder: Path) -> pd.DataFrame | None:
