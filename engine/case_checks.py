@@ -58,14 +58,14 @@ def _input_problems(scheme: Scheme, evidence: Evidence) -> list[Problem]:
         elif req.unit == "ratio" and entry.value > ONE:
             problems.append(Problem.of("E014", file=file, line=entry.line, key=key, detail="tỷ lệ phải trong [0, 1]"))
         elif req.unit == "points":
-            for cap, what in _entered_caps(crit, req.id):
+            for cap, what in entered_caps(crit, req.id):
                 if entry.value > cap:
                     problems.append(Problem.of("E060", file=file, line=entry.line, key=key,
                                                value=points(entry.value), max=points(cap), what=what))
     return problems
 
 
-def _entered_caps(crit: Criterion, req_id: str) -> Iterator[tuple[Decimal, str]]:
+def entered_caps(crit: Criterion, req_id: str) -> Iterator[tuple[Decimal, str]]:
     """The maximum of each scoring part that scores `req_id`'s entered points, and its name."""
     def walk(score: Score, cap: Decimal, what: str) -> Iterator[tuple[Decimal, str]]:
         if score.method == "entered" and req_id in score.requires:

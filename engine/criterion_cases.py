@@ -26,6 +26,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.assess import Assessor
+from engine.case_checks import entered_caps
 from engine.results import STATUS
 from engine.scheme import Criterion, InputRequirement, Scheme
 from engine.scheme_loader import UNITS_FILE
@@ -249,6 +250,12 @@ class _CaseBuilder:
             if not spec.value.is_finite() or spec.value < 0 or (req.unit == "ratio" and spec.value > 1):
                 detail = "tỷ lệ phải trong [0, 1]" if req.unit == "ratio" else "value phải là số không âm"
                 self.problem("E014", "inputs", rid, key=key, detail=detail)
+                continue
+            above = [(cap, what) for cap, what in entered_caps(self.crit, rid) if spec.value > cap]
+            if req.unit == "points" and above:  # what assess would refuse, said at the case's line
+                cap, what = above[0]
+                self.problem("E060", "inputs", rid, key=key, value=shown_points(spec.value), max=shown_points(cap),
+                             what=what)
                 continue
             out[(self.crit.id, rid)] = InputValue(spec.value, spec.source or f"ca kiểm thử {case.name}",
                                                   spec.note, self.line("inputs", rid))

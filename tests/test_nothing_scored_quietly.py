@@ -177,6 +177,16 @@ def test_entered_value_above_its_parts_maximum_is_e060(capsys, case: Path) -> No
     assert code == 2 and "điểm tối đa 2 của phần 3.2.c của tiêu chí 3.2" in err
 
 
+def test_a_criterion_case_entering_more_than_its_part_is_e060_at_its_line(capsys, tmp_path: Path) -> None:
+    scheme = tmp_path / "scheme"
+    shutil.copytree(RULES / "ha-giang-2023-so", scheme)
+    cases = scheme / "cases" / "3.2.yaml"
+    edit(cases, "hai-long: 2\n", "hai-long: 3\n")
+    code, out, err = run(capsys, "rules", "test", str(scheme), "-c", "3.2")
+    assert code == 1
+    assert f"3.2.yaml, dòng {line_of(cases, 'hai-long: 3')}, tiêu chí 3.2: [E060]" in out + err
+
+
 def test_negative_entered_value_is_refused_by_check_and_assess(capsys, case: Path) -> None:
     edit(case / "inputs.yaml", "value: 0.69", "value: -0.5")
     code, _, err = run(capsys, "assess", str(case))
