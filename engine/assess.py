@@ -107,10 +107,8 @@ def _requirement_outcomes(scheme: Scheme, matcher: Matcher, evidence: Evidence, 
                 frame = frames.get(req.dataset)
                 source = evidence.case.dataset_path(req.dataset)
                 found[req.id], problems = dataset_requirements.evaluate_deadlines(req, frame, as_of, source)
-                errors = [p for p in problems if p.severity == "error"]
-                if errors:
-                    raise InputError(errors)
-                warnings += problems
+                # its errors (E011) were refused before scoring, by case_problems, as `evidence check` reports them
+                warnings += [p for p in problems if p.severity == "warning"]
             elif isinstance(req, RateRequirement):
                 found[req.id] = dataset_requirements.evaluate_rate(req, frames.get(req.dataset), as_of)
             else:
