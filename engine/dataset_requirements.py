@@ -43,7 +43,7 @@ def evaluate_deadlines(req: DeadlineRequirement, frame: pd.DataFrame | None, as_
 
     if judged + pending == 0:  # nothing to count: the rule says what that means, and the trace says so
         return _empty(req, f"không có mục nào trong bộ dữ liệu {req.dataset}"
-                           + (" thỏa điều kiện lọc" if req.where else "")), warnings
+                           + (" thỏa điều kiện lọc" if req.where else ""), good=0), warnings
 
     def outcome_for(ok: int, total: int, waiting: int, trace: tuple[str, ...]) -> Outcome:
         if total == 0:  # only items still within their deadline
@@ -93,11 +93,12 @@ def _no_data(rid: str, label: str, owner: tuple[str, ...], what: str, threshold:
     return replace(outcome, items=(Item(rid, f"{label}: cần {what}", owner, None, "missing", resolved),))
 
 
-def _empty(req: DeadlineRequirement | RateRequirement, why: str) -> Outcome:
+def _empty(req: DeadlineRequirement | RateRequirement, why: str, good: int) -> Outcome:
     """Nothing to count (an empty denominator): met or missing as the rule's `if_empty` says, never
-    a plain "Đạt" — the trace and the criterion's status say that nothing was counted."""
+    a plain "Đạt" — the trace and the criterion's status say that nothing was counted. `good`: what
+    per_item scoring counts (a rate is one item; a deadline requirement counts its items, here none)."""
     if req.if_empty == "met":
-        return Outcome(req.id, "met", ONE, req.threshold, good=1, empty=True,
+        return Outcome(req.id, "met", ONE, req.threshold, good=good, empty=True,
                        trace=(f"Không có trường hợp phải tính — {req.label}: {why} (mẫu số bằng 0); "
                               f"quy tắc coi là đạt (if_empty: met)",))
     what = f"dữ liệu để tính ({why}, mẫu số bằng 0; quy tắc coi là thiếu dữ liệu: if_empty: missing)"
@@ -137,7 +138,7 @@ def evaluate_rate(req: RateRequirement, frame: pd.DataFrame | None, as_of: date)
     goal = f"cần đạt {percent(req.threshold)}"
     if value is None and where == "mẫu số bằng 0":
         return _empty(req, f"không có trường hợp nào trong bộ dữ liệu {req.dataset}"
-                           + (f" (chỉ số {req.indicator})" if req.indicator else " thỏa điều kiện của mẫu số"))
+                           + (f" (chỉ số {req.indicator})" if req.indicator else " thỏa điều kiện của mẫu số"), good=1)
     if unknown:
         columns = ", ".join(f"“{header_of(req.dataset, f)}”" for f in req.numerator)
         what = f"dữ liệu cột {columns} cho {unknown} trường hợp"
