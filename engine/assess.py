@@ -15,6 +15,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from engine import dataset_requirements, document_requirements
 from engine.as_of_status import dossiers_at
+from engine.case_checks import case_problems
 from engine.matching import Matcher, make_matcher
 from engine.outcomes import ONE, Item, Outcome
 from engine.results import (
@@ -35,8 +36,7 @@ from engine.scheme import (
 from engine.scoring import breakdown, round_points, score, used_requirements
 from evidence.case import Evidence, InputValue
 from evidence.formatting import day, points
-from evidence.problems import InputError, Problem, did_you_mean
-from evidence.register import link_problems
+from evidence.problems import InputError, Problem
 
 HUNDRED = Decimal(100)
 
@@ -59,33 +59,6 @@ class Assessor:
     def assess(self, evidence: Evidence, *, as_of: date | None = None) -> Assessment:
         result = _assess(self.scheme, self.matcher, evidence, as_of or evidence.case.as_of)
         return replace(result, warnings=(*self.notes, *result.warnings)) if self.notes else result
-
-
-def _check_links(scheme: Scheme, evidence: Evidence) -> list[Problem]:
-    """Register rows and inputs must name criteria and requirements that exist; owners must be units."""
-    crit_ids = [c.id for c in scheme.criteria()]
-    requirements = {c.id: [r.id for r in c.requires] for c in scheme.criteria()}
-    problems = link_problems(evidence.documents, evidence.folder, requirements)
-    for (crit_id, req_id), value in evidence.inputs.items():
-        crit = scheme.criterion(crit_id)
-        req = crit.requirement(req_id) if crit else None
-        if not isinstance(req, InputRequirement):
-            problems.append(Problem.of("E014", file=evidence.case.inputs, line=value.line,
-                                       key=f"{crit_id}/{req_id}",
-                                       detail="không có yêu cầu type: input này trong bộ tiêu chí"))
-        elif req.unit == "ratio" and value.value > ONE:
-            problems.append(Problem.of("E014", file=evidence.case.inputs, line=value.line,
-                                       key=f"{crit_id}/{req_id}", detail="tỷ lệ phải trong [0, 1]"))
-    for crit in scheme.criteria():
-        for unit in {*crit.owners, *(u for r in crit.requires for u in r.owner)}:
-            if unit not in evidence.units:
-                problems.append(Problem.of("R005", criterion=crit.id, file="units.yaml", unit=unit,
-                                           hint=did_you_mean(unit, list(evidence.units))))
-    for crit_id in evidence.case.not_applicable:
-        if crit_id not in crit_ids:
-            problems.append(Problem.of("E010", file="case.yaml", crit=crit_id, req=None,
-                                       hint=did_you_mean(crit_id, crit_ids)))
-    return problems
 
 
 def _input_outcome(crit: Criterion, req: InputRequirement, value: InputValue | None) -> Outcome:
@@ -134,10 +107,8 @@ def _requirement_outcomes(scheme: Scheme, matcher: Matcher, evidence: Evidence, 
                 frame = frames.get(req.dataset)
                 source = evidence.case.dataset_path(req.dataset)
                 found[req.id], problems = dataset_requirements.evaluate_deadlines(req, frame, as_of, source)
-                errors = [p for p in problems if p.severity == "error"]
-                if errors:
-                    raise InputError(errors)
-                warnings += problems
+                # its errors (E011) were refused before scoring, by case_problems, as `evidence check` reports them
+                warnings += [p for p in problems if p.severity == "warning"]
             elif isinstance(req, RateRequirement):
                 found[req.id] = dataset_requirements.evaluate_rate(
                     req, frames.get(req.dataset), as_of, period_end=evidence_due,
@@ -162,13 +133,15 @@ def _status(crit: Criterion, pts: Decimal, outcomes: Mapping[str, Outcome]) -> s
     used = [outcomes[r] for r in sorted(used_requirements(crit.score))]
     if used and all(o.state == "entered" for o in used):
         return "entered"
+    # points that rest on an empty denominator (if_empty: met) say so in the status, never plain "đạt"
+    empty = any(o.empty for o in used)
     if pts == crit.max:
-        return "met"
+        return "met_empty" if empty else "met"
     states = {o.state for o in used if not o.met}
     if states == {"not_due"}:
         return "not_due"
     if pts > 0:
-        return "partial"
+        return "partial_empty" if empty else "partial"
     for state in ("failed", "missing", "not_due"):
         if state in states:
             return state
@@ -267,7 +240,7 @@ def _classify(scheme: Scheme, index: Decimal) -> str:
 
 
 def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -> Assessment:
-    problems = _check_links(scheme, evidence)
+    problems = case_problems(scheme, evidence)  # the checks `cchc evidence check` reports, no more, no less
     if problems:
         raise InputError(problems)
     warnings: list[Problem] = list(evidence.warnings)  # what reading the case found (duplicates, fonts…)

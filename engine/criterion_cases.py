@@ -26,6 +26,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.assess import Assessor
+from engine.case_checks import entered_caps
 from engine.results import STATUS
 from engine.scheme import Criterion, InputRequirement, Scheme
 from engine.scheme_loader import UNITS_FILE
@@ -34,7 +35,7 @@ from evidence.case_file import CaseFile
 from evidence.datasets import SPECS, read_dataset
 from evidence.formatting import points as shown_points
 from evidence.problems import InputError, Problem, did_you_mean
-from evidence.register import COLUMNS, Document, read_register
+from evidence.register import COLUMNS, Document, read_register, unknown_link
 from evidence.yaml_lines import LineIndex, load_yaml, validation_problems
 
 CASES_DIR = "cases"
@@ -250,6 +251,12 @@ class _CaseBuilder:
                 detail = "tỷ lệ phải trong [0, 1]" if req.unit == "ratio" else "value phải là số không âm"
                 self.problem("E014", "inputs", rid, key=key, detail=detail)
                 continue
+            above = [(cap, what) for cap, what in entered_caps(self.crit, rid) if spec.value > cap]
+            if req.unit == "points" and above:  # what assess would refuse, said at the case's line
+                cap, what = above[0]
+                self.problem("E060", "inputs", rid, key=key, value=shown_points(spec.value), max=shown_points(cap),
+                             what=what)
+                continue
             out[(self.crit.id, rid)] = InputValue(spec.value, spec.source or f"ca kiểm thử {case.name}",
                                                   spec.note, self.line("inputs", rid))
         return out
@@ -308,7 +315,8 @@ class _CaseBuilder:
             known = [r.id for r in crit.requires] if crit else [c.id for c in self.scheme.criteria()]
             seen = doc.requirement if crit else doc.criterion
             self.problems.append(Problem.of("E010", file=self.path, line=doc.row, criterion=self.crit.id,
-                                            crit=doc.criterion, req=doc.requirement,
+                                            what=unknown_link(doc.criterion, doc.requirement,
+                                                              criterion_known=crit is not None),
                                             hint=did_you_mean(seen or "", known)))
 
     def _dataset(self, name: str, rows: list[dict[str, Any]], folder: Path) -> pd.DataFrame | None:

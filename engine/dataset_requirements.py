@@ -42,10 +42,13 @@ def evaluate_deadlines(req: DeadlineRequirement, frame: pd.DataFrame | None, as_
     on_time, late, overdue, pending = (int(n.get(k, 0)) for k in ("dung-han", "tre-han", "qua-han", "trong-han"))
     judged = on_time + late + overdue
 
+    if judged + pending == 0:  # nothing to count: the rule says what that means, and the trace says so
+        return _empty(req, f"không có mục nào trong bộ dữ liệu {req.dataset}"
+                           + (" thỏa điều kiện lọc" if req.where else ""), good=0), warnings
+
     def outcome_for(ok: int, total: int, waiting: int, trace: tuple[str, ...]) -> Outcome:
-        if total == 0:
-            state = "not_due" if waiting else "met"
-            return Outcome(req.id, state, None if waiting else ONE, req.threshold, trace=trace)
+        if total == 0:  # only items still within their deadline
+            return Outcome(req.id, "not_due", None, req.threshold, trace=trace)
         ratio = Decimal(ok) / Decimal(total)
         state = "met" if ratio >= req.threshold else "failed"
         return Outcome(req.id, state, ratio, req.threshold, good=ok, bad=total - ok, trace=trace)
@@ -93,6 +96,18 @@ def _no_data(rid: str, label: str, owner: tuple[str, ...], what: str, threshold:
     return replace(outcome, items=(Item(rid, f"{label}: cần {what}", owner, None, "missing", resolved),))
 
 
+def _empty(req: DeadlineRequirement | RateRequirement, why: str, good: int) -> Outcome:
+    """Nothing to count (an empty denominator): met or missing as the rule's `if_empty` says, never
+    a plain "Đạt" — the trace and the criterion's status say that nothing was counted. `good`: what
+    per_item scoring counts (a rate is one item; a deadline requirement counts its items, here none)."""
+    if req.if_empty == "met":
+        return Outcome(req.id, "met", ONE, req.threshold, good=good, empty=True,
+                       trace=(f"Không có trường hợp phải tính — {req.label}: {why} (mẫu số bằng 0); "
+                              f"quy tắc coi là đạt (if_empty: met)",))
+    what = f"dữ liệu để tính ({why}, mẫu số bằng 0; quy tắc coi là thiếu dữ liệu: if_empty: missing)"
+    return _no_data(req.id, req.label, tuple(req.owner), what, req.threshold)
+
+
 def _rate_value(req: RateRequirement, frame: pd.DataFrame) -> tuple[RateValue | None, str, int]:
     """The rate seen, where it comes from (for the trace; "" for counted rows), and how many
     denominator items lack the data."""
@@ -102,6 +117,8 @@ def _rate_value(req: RateRequirement, frame: pd.DataFrame) -> tuple[RateValue | 
             return None, f"không có chỉ số {req.indicator!r} trong bộ dữ liệu chỉ số", 0
         row = rows.iloc[-1]
         value: RateValue | None = row["rate"]
+        if value is None and row["denominator"] == 0:  # 0/0: an empty denominator, as for counted rows
+            return None, "mẫu số bằng 0", 0
         if value is None and row["numerator"] is not None and row["denominator"]:
             value = RateValue(Decimal(int(row["numerator"])) / Decimal(int(row["denominator"])),
                               numerator=int(row["numerator"]), denominator=int(row["denominator"]))
@@ -125,15 +142,15 @@ def evaluate_rate(req: RateRequirement, frame: pd.DataFrame | None, as_of: date,
         return _no_data(req.id, req.label, owner, f"bộ dữ liệu {req.dataset}", req.threshold)
     value, where, unknown = _rate_value(req, frame)
     goal = f"cần đạt {percent(req.threshold)}"
-    if value is None and where == "mẫu số bằng 0" and req.if_empty == "met":
-        return Outcome(req.id, "met", ONE, req.threshold, good=1,
-                       trace=(f"Đạt — {req.label}: không có trường hợp nào phải tính (mẫu số bằng 0)",))
+    if value is None and where == "mẫu số bằng 0":
+        return _empty(req, f"không có trường hợp nào trong bộ dữ liệu {req.dataset}"
+                           + (f" (chỉ số {req.indicator})" if req.indicator else " thỏa điều kiện của mẫu số"), good=1)
     if unknown:
         columns = ", ".join(f"“{header_of(req.dataset, f)}”" for f in req.numerator)
         what = f"dữ liệu cột {columns} cho {unknown} trường hợp"
         return _no_data(req.id, req.label, owner, what, req.threshold)
     if value is None:
-        return _no_data(req.id, req.label, owner, where if where != "mẫu số bằng 0" else "dữ liệu", req.threshold)
+        return _no_data(req.id, req.label, owner, where, req.threshold)
     source = f" ({where})" if where else ""
     if value.value is None:  # only a bound is known: decidable against a threshold at or above it
         assert value.below is not None

@@ -49,6 +49,7 @@ class Outcome:
     trace: tuple[str, ...] = ()
     items: tuple[Item, ...] = ()
     if_due_met: Outcome | None = None  # outcome if every not-yet-due item arrives in time
+    empty: bool = False  # met only because nothing was to be counted (the rule's `if_empty: met`)
     # outcome if the items at these indexes were all resolved (items can compound, e.g. counts)
     resolver: Callable[[tuple[int, ...]], Outcome] | None = field(default=None, compare=False, repr=False)
 

@@ -6,18 +6,20 @@ from datetime import date
 from pathlib import Path
 
 from engine.assess import Assessor
-from engine.locations import find_case, find_scheme
+from engine.case_checks import check_against_scheme
+from engine.locations import find_case
 from engine.results import Assessment
 from engine.scheme import Scheme
-from engine.scheme_loader import load_scheme
-from evidence.case import Evidence, load_case
+from evidence.case import Evidence
+from evidence.problems import InputError
 
 
 def prepare(case: str | Path | None) -> tuple[Scheme, Evidence]:
-    folder = find_case(None if case is None else str(case))
-    evidence = load_case(folder)
-    scheme = load_scheme(find_scheme(evidence.case.scheme, evidence.folder), units=set(evidence.units))
-    return scheme, evidence
+    """The scheme and evidence of a case, or InputError with every error `cchc evidence check` reports."""
+    checked = check_against_scheme(find_case(None if case is None else str(case)))
+    if checked.errors or checked.scheme is None:
+        raise InputError(checked.problems)
+    return checked.scheme, checked.read.evidence
 
 
 def run(case: str | Path | None = None, *, as_of: date | None = None, prefer: str = "durable") -> Assessment:

@@ -18,7 +18,7 @@ from evidence.formatting import day, percent, points
 
 STATUS_STYLE = {
     "met": "green", "partial": "yellow", "failed": "red", "missing": "red", "not_due": "cyan",
-    "entered": "magenta", "not_applicable": "dim",
+    "met_empty": "green", "partial_empty": "yellow", "entered": "magenta", "not_applicable": "dim",
 }
 UNVERIFIED = "†"
 

@@ -11,7 +11,9 @@ from evidence.problems import Problem
 
 STATUS = {
     "met": "đạt",
+    "met_empty": "đạt (không có trường hợp phải tính)",
     "partial": "đạt một phần",
+    "partial_empty": "đạt một phần (có phần không có trường hợp phải tính)",
     "failed": "không đạt",
     "missing": "thiếu tài liệu",
     "not_due": "chưa đến hạn",

@@ -99,7 +99,8 @@ def requirement_words(crit: Criterion, req: Requirement) -> str:
     if isinstance(req, DeadlineRequirement):
         where = f" ({_filter_words(req.dataset, req.where)})" if req.where else ""
         return (f"các mục của bộ dữ liệu {DATASET_WORDS.get(req.dataset, req.dataset)} (`{req.dataset}`){where} "
-                f"hoàn thành đúng hạn; tỷ lệ đúng hạn cần đạt {percent(req.threshold)} (mục còn trong hạn không tính)")
+                f"hoàn thành đúng hạn; tỷ lệ đúng hạn cần đạt {percent(req.threshold)} (mục còn trong hạn không tính)"
+                f"; {IF_EMPTY_WORDS[req.if_empty]}")
     if isinstance(req, RateRequirement):
         name = f"{DATASET_WORDS.get(req.dataset, req.dataset)} (`{req.dataset}`)"
         if req.dataset == "indicators":
@@ -108,14 +109,19 @@ def requirement_words(crit: Criterion, req: Requirement) -> str:
             den = _filter_words(req.dataset, req.denominator) or "mọi dòng"
             text = (f"trong bộ dữ liệu {name}, tỷ lệ [{_filter_words(req.dataset, req.numerator)}] trên "
                     f"[{den}] đạt {percent(req.threshold)}")
-        if req.if_empty == "met":
-            text += "; không có trường hợp nào phải tính thì đạt"
+        text += f"; {IF_EMPTY_WORDS[req.if_empty]}"
         if req.due:
             text += f"; đo tại ngày {day(req.due)}"
         return text
     assert isinstance(req, InputRequirement)
     unit = "điểm" if req.unit == "points" else "tỷ lệ trong [0, 1]"
     return f"giá trị nhập ngoài có nguồn (`inputs.yaml`: `{crit.id}` / `{req.id}`), tính bằng {unit}"
+
+
+IF_EMPTY_WORDS = {
+    "met": "không có trường hợp nào phải tính thì đạt (`if_empty: met`)",
+    "missing": "không có trường hợp nào phải tính thì là thiếu dữ liệu (`if_empty: missing`)",
+}
 
 
 def scoring_lines(score: Score, cap: Decimal) -> list[str]:

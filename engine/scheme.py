@@ -106,11 +106,30 @@ def _as_lists(v: object) -> object:
     return v
 
 
-class DeadlineRequirement(_Requirement):
+IF_EMPTY_MISSING = ("thiếu khóa if_empty: ghi rõ khi không có mục nào phải tính (mẫu số bằng 0) thì "
+                    "«if_empty: met» (coi là đạt, vd không có hồ sơ quá hạn thì không có thư xin lỗi nào phải gửi) hay "
+                    "«if_empty: missing» (coi là thiếu dữ liệu)")
+
+
+class _Counted(_Requirement):
+    """A requirement over counted items, whose denominator can be empty: the author says what
+    that means (`if_empty`), because "nothing counted" must never pass as "met" unseen."""
+
+    if_empty: Literal["met", "missing"]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _if_empty_stated(cls, data: object) -> object:
+        if isinstance(data, dict) and "if_empty" not in data:
+            raise ValueError(IF_EMPTY_MISSING)
+        return data
+
+
+class DeadlineRequirement(_Counted):
     """Items of a dataset (tasks, procedures to publish) must meet their deadlines.
 
     ratio = on time / (on time + late + overdue); items still within their deadline
-    are left out of the ratio and reported as not yet due."""
+    are left out of the ratio and reported as not yet due. No item at all: `if_empty`."""
 
     type: Literal["deadlines"]
     dataset: Literal["tasks", "procedures", "reports"]
@@ -120,7 +139,7 @@ class DeadlineRequirement(_Requirement):
     _lists = field_validator("where", mode="before")(_as_lists)
 
 
-class RateRequirement(_Requirement):
+class RateRequirement(_Counted):
     """A rate from a dataset must reach a threshold; numerator and denominator are kept.
 
     Either rows of a dataset are counted (numerator ⊂ denominator filters), or a
@@ -133,7 +152,6 @@ class RateRequirement(_Requirement):
     indicator: str | None = None
     threshold: Decimal
     due: date | None = None  # when the rate is measured; before then a shortfall is not final
-    if_empty: Literal["met", "missing"] = "missing"
 
     _lists = field_validator("numerator", "denominator", mode="before")(_as_lists)
 

@@ -55,6 +55,7 @@ class Evidence:
     hashes: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # reported by the assessment, never fatal
     registers: Registers | None = None  # per-file counts, for `cchc evidence check`
+    case_lines: LineIndex | None = None  # case.yaml's lines, for problems found against the scheme
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,9 @@ def read_case(folder: Path) -> CaseRead:
             problems.extend(datasets[name].attrs["warnings"])  # unmapped columns, repeated ids (W031, W033…)
             hashes[source.path] = _sha256(path)
             rows = len(datasets[name])
+            if rows == 0:  # a header alone: its requirements follow the rule's if_empty, never unseen
+                problems.append(Problem.of("W045", file=case_path, line=index.line(["datasets", name]), name=name,
+                                           path=source.path))
         except RowsRejected as exc:  # the table was read; some of its cells were not usable
             problems.extend(exc.problems)
             rows = exc.rows
@@ -246,5 +250,5 @@ def read_case(folder: Path) -> CaseRead:
         problems = [p for p in problems if p.code != "E004"]
     problems = [p for p in problems if p.severity == "error"] + [p for p in problems if p.severity == "warning"]
     warnings = [p for p in problems if p.severity == "warning"]
-    evidence = Evidence(folder, case, units, documents, datasets, inputs, hashes, warnings, registers)
+    evidence = Evidence(folder, case, units, documents, datasets, inputs, hashes, warnings, registers, index)
     return CaseRead(evidence, problems, datasets_read, units_ok)

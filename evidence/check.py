@@ -60,15 +60,17 @@ def _rows_with(problems: list[Problem], path: Path, severity: str, code: str | N
             and str(Path(p.file).resolve()) == target and (code is None or p.code == code)}
 
 
-def check_case(read: CaseRead, *, requirements: Mapping[str, Collection[str]] | None = None) -> CheckReport:
+def check_case(read: CaseRead, *, requirements: Mapping[str, Collection[str]] | None = None,
+               problems: list[Problem] | None = None) -> CheckReport:
     """What reading a case found, per file: rows read, accepted, rejected.
 
-    `requirements` (criterion id → requirement ids, from the scheme) lets register rows that
-    name a criterion or requirement be checked against it."""
+    `problems`: every problem of the case, when the caller has checked it against its scheme
+    (`engine.case_checks`, as `cchc assess` does); else those reading found. `requirements`
+    (criterion id → requirement ids) alone lets register rows be checked against a scheme."""
     evidence = read.evidence
-    report = CheckReport(evidence.folder, list(read.problems))
+    report = CheckReport(evidence.folder, list(read.problems if problems is None else problems))
     registers = evidence.registers
-    if registers is not None and requirements is not None:
+    if registers is not None and requirements is not None and problems is None:
         report.problems.extend(link_problems(registers.documents, evidence.folder, requirements))
     if registers is not None:
         for register in registers.files:

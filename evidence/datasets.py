@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -222,11 +223,17 @@ def load_rows(name: str, table: Table, cols: dict[str, str | None], units: dict[
             raise InputError(Problem.of("E002", file=table.path, row=table.header_row, header=first, hint=hint,
                                         columns=", ".join(table.frame.columns) or "(không có)"))
     frame, problems = _parse(table, spec, cols, units, reading)
+    # rows with a bad cell are already reported; checking them again would only repeat the cause
+    clean_rows = frame[~frame["_row"].isin({p.row for p in problems})]
+    repeats = _repeated_rows(frame, spec)
+    warnings += [Problem.of("W046", file=table.path, row=row, first=first) for row, first in repeats.items()]
     if name == "dossiers":
-        # rows with a bad cell are already reported; checking them again would only repeat the cause
-        clean_rows = frame[~frame["_row"].isin({p.row for p in problems})]
         problems += _check_dossiers(clean_rows, table.path, cols)
-        warnings += _duplicate_ids(frame, table.path, cols.get("id") or header_of(name, "id"))
+        # a row repeating an earlier one is W046 already: W033 is for one id on rows that differ
+        distinct = frame[~frame["_row"].isin(repeats)]
+        warnings += _duplicate_ids(distinct, table.path, cols.get("id") or header_of(name, "id"))
+    if name == "indicators":
+        problems += _check_indicators(clean_rows, table.path, cols)
     if problems:
         raise RowsRejected(problems, len(table.frame))
     frame.attrs["file"] = table.path.name
@@ -317,6 +324,8 @@ def _reader(column: Column, units: dict[str, str], unit_names: dict[str, str],
             try:
                 return parse_rate(raw)
             except (NumberError, ValueError, ArithmeticError):
+                if _above_whole(raw):  # readable, but more than all: say so rather than "unreadable"
+                    raise _Bad("E062", value=shown(raw), header=header) from None
                 raise _Bad("E012", value=shown(raw), header=header) from None
         if mapped is not None and fold_key(raw) in mapped:
             value = mapped[fold_key(raw)]
@@ -338,6 +347,20 @@ def _reader(column: Column, units: dict[str, str], unit_names: dict[str, str],
         return raw
 
     return read
+
+
+_FRACTION = re.compile(r"(\d+)/(\d+)")
+_PERCENT = re.compile(r"<?(\d+(?:[.,]\d+)?)%")
+
+
+def _above_whole(raw: str) -> bool:
+    """A rate written readably but above 100 % (150%, 5/3)."""
+    s = raw.strip().replace(" ", "")
+    if (m := _FRACTION.fullmatch(s)) and len(s) < 40:
+        return int(m[2]) > 0 and int(m[1]) > int(m[2])
+    if (m := _PERCENT.fullmatch(s)) and len(s) < 40:
+        return Decimal(m[1].replace(",", ".")) > 100
+    return False
 
 
 def _date(raw: str, date_format: str | None) -> date | None:
@@ -387,6 +410,31 @@ def _check_dossiers(frame: pd.DataFrame, path: Path, cols: dict[str, str | None]
                 later=cols.get(later) or header_of("dossiers", later), later_date=format_date(row[later]),
                 earlier=cols.get(earlier) or header_of("dossiers", earlier), earlier_date=format_date(row[earlier])))
     return _cap(problems, MAX_CELL_PROBLEMS, "E036")
+
+
+def _repeated_rows(frame: pd.DataFrame, spec: tuple[Column, ...]) -> dict[int, int]:
+    """Rows whose every cell (as read) repeats an earlier row: row → that earlier row.
+    A repeat may be genuine (two identical dossiers), so it is counted, but never unseen."""
+    first: dict[tuple[object, ...], int] = {}
+    repeats: dict[int, int] = {}
+    fields = [c.field for c in spec]
+    for row, key in zip(frame["_row"], frame[fields].itertuples(index=False, name=None), strict=True):
+        if all(v is None for v in key):
+            continue
+        if key in first:
+            repeats[int(row)] = first[key]
+        else:
+            first[key] = int(row)
+    return repeats
+
+
+def _check_indicators(frame: pd.DataFrame, path: Path, cols: dict[str, str | None]) -> list[Problem]:
+    """A numerator is a part of its denominator: 5 of 3 would score 166,67 %."""
+    both = frame[frame["numerator"].notna() & frame["denominator"].notna()]
+    bad = both[both["numerator"].astype("int64") > both["denominator"].astype("int64")]
+    header = cols.get("numerator") or header_of("indicators", "numerator")
+    return [Problem.of("E061", file=path, row=int(r["_row"]), column=header, numerator=r["numerator"],
+                       denominator=r["denominator"]) for _, r in bad.iterrows()]
 
 
 def _duplicate_ids(frame: pd.DataFrame, path: Path, header: str) -> list[Problem]:

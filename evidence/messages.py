@@ -5,6 +5,7 @@ R001–R014 scheme schema and checks · R015–R049 rule-author tools (check, ca
 E001–E014 case loading · E015–E049 registers as kept (Excel, folders, exports, scanned files)
 E050–E059, W040–W044 reading files people keep safely (YAML limits, merged cells, memory)
 C001–C009 assess CLI · C010–C029 other commands · W001–W005 assess · W010–W019 rules · W020–W039 evidence
+E060–E069, W045–W049 values and rows that would change a score unseen (out-of-range inputs, repeated rows…)
 
 Codes never change meaning once released; docs/error-codes.md lists them all and
 a test checks that list against this catalogue.
@@ -40,7 +41,7 @@ MESSAGES: dict[str, str] = {
     "E007": "số, ký hiệu không đọc được: {value!r}; {detail}",
     "E008": "giá trị {value!r} không có trong danh mục của cột {header!r}; dùng một trong: {allowed}",
     "E009": "hồ sơ không hợp lệ: {detail}",
-    "E010": "tiêu chí {crit!r} hoặc yêu cầu {req!r} không có trong bộ tiêu chí{hint}",
+    "E010": "{what} không có trong bộ tiêu chí{hint}",
     "E011": "dòng thiếu cả hạn, ngày hoàn thành và tình trạng: không xác định được đúng hạn hay không",
     "E012": "tỷ lệ không đọc được: {value!r} (cột {header!r}); cần dạng 39,1%, 0.391, 1/27 hoặc <100%",
     "E013": "tệp không đọc được: {detail}",
@@ -139,6 +140,15 @@ MESSAGES: dict[str, str] = {
     "C010": "không tìm thấy bộ tiêu chí {name!r}{hint}",
     "C011": "tài liệu chưa cập nhật theo bộ tiêu chí: {path} (chạy: cchc rules docs)",
     "C012": "bộ tiêu chí {scheme!r} không có tiêu chí {crit!r}{hint}",
+    # nothing scored quietly (issue 7, part B): E060–E069, W045–W049
+    "E060": "giá trị nhập ngoài {key!r} là {value}, vượt điểm tối đa {max} của {what}; "
+            "điểm nhập không được lớn hơn điểm tối đa (cchc không tự cắt bớt)",
+    "E061": "tử số {numerator} lớn hơn mẫu số {denominator}: tỷ lệ sẽ vượt 100%; "
+            "cần tử số (số trường hợp đạt) không lớn hơn mẫu số",
+    "E062": "tỷ lệ {value!r} vượt 100% (cột {header!r}); cần tỷ lệ từ 0 đến 100%, vd 39,1% hoặc 1/27",
+    "W045": "bộ dữ liệu {name} ({path}) chỉ có dòng tiêu đề, không có hàng dữ liệu nào: các yêu cầu dùng "
+            "bộ dữ liệu này được tính theo if_empty của bộ tiêu chí (đạt hoặc thiếu dữ liệu), không từ số liệu",
+    "W046": "hàng này giống hệt hàng {first} (mọi ô): cả hai hàng đều được đếm; xóa một hàng nếu khai trùng",
 }
 
 

@@ -282,6 +282,15 @@ def _read_date(table: Table, index: int, header: str | None, text: str,
         return None
 
 
+def unknown_link(criterion: str | None, requirement: str | None, *, criterion_known: bool) -> str:
+    """What an E010 names, as the person wrote it: the criterion, or the requirement of a known criterion."""
+    if criterion is None:
+        return f"yêu cầu {requirement!r} (không nêu tiêu chí)"
+    if criterion_known:
+        return f"yêu cầu {requirement!r} của tiêu chí {criterion!r}"
+    return f"tiêu chí {criterion!r}" + (f" (yêu cầu {requirement!r})" if requirement else "")
+
+
 def link_problems(documents: list[Document], folder: Path, requirements: Mapping[str, Collection[str]]
                   ) -> list[Problem]:
     """E010 for rows naming a criterion or requirement the scheme does not have, at their column.
@@ -299,6 +308,7 @@ def link_problems(documents: list[Document], folder: Path, requirements: Mapping
             column, seen, choices = COLUMNS["requirement"][0], doc.requirement, list(known)
         else:
             continue
-        problems.append(Problem.of("E010", file=folder / doc.source, row=doc.row, column=column,
-                                   crit=doc.criterion, req=doc.requirement, hint=did_you_mean(seen, choices)))
+        what = unknown_link(doc.criterion, doc.requirement, criterion_known=known is not None)
+        problems.append(Problem.of("E010", file=folder / doc.source, row=doc.row, column=column, what=what,
+                                   hint=did_you_mean(seen, choices)))
     return problems

@@ -96,7 +96,7 @@ def test_rates_match_counts_from_the_generator(dossiers, records: list[Record], 
     frame, _ = dossiers
     req = RateRequirement.model_validate({"id": rid, "type": "rate", "label": rid, "dataset": "dossiers",
                                           "owner": "mot-cua", "numerator": numerator, "denominator": denominator,
-                                          "threshold": 1})
+                                          "threshold": 1, "if_empty": "missing"})
     outcome = evaluate_rate(req, frame, AS_OF)
     expected_den = _count(records, den)
     expected_num = _count(records, lambda r: den(r) and num(r))
@@ -111,7 +111,7 @@ def test_blank_apology_cells_make_the_apology_rate_missing_data(dossiers, record
     req = RateRequirement.model_validate({"id": "xin-loi", "type": "rate", "label": "Xin lỗi", "dataset": "dossiers",
                                           "owner": "mot-cua",
                                           "numerator": {"apology": "co"}, "denominator": {"status": "qua-han"},
-                                          "threshold": 1})
+                                          "threshold": 1, "if_empty": "met"})
     outcome = evaluate_rate(req, frame, AS_OF)
     blanks = _count(records, lambda r: r.truth == "qua-han" and r.apology is None)
     assert outcome.state == "missing"
@@ -264,9 +264,18 @@ def test_a_repeated_mistake_is_listed_20_times_then_summarised(tmp_path: Path) -
 
 
 def test_repeated_dossier_ids_are_w033(tmp_path: Path) -> None:
-    frame = _small(tmp_path, [["HS-1", "01/03/2024", "15/03/2024", "", "", "Trực tiếp"]] * 3)
+    frame = _small(tmp_path, [["HS-1", f"0{day}/03/2024", "15/03/2024", "", "", "Trực tiếp"] for day in (1, 2, 3)])
     (warning,) = frame.attrs["warnings"]
     assert warning.code == "W033" and "'HS-1' lặp lại ở 3 hàng (2, 3, 4)" in warning.message
+
+
+def test_identical_export_rows_are_w046_once_not_also_w033(tmp_path: Path) -> None:
+    """Three identical rows: each repeat names the first row (W046); W033 (same id, rows that differ)
+    would only say the same pair again, so it stays silent; all three rows are still counted."""
+    frame = _small(tmp_path, [["HS-1", "01/03/2024", "15/03/2024", "", "", "Trực tiếp"]] * 3)
+    assert [(w.code, w.row) for w in frame.attrs["warnings"]] == [("W046", 3), ("W046", 4)]
+    assert "giống hệt hàng 2" in frame.attrs["warnings"][0].message
+    assert len(frame) == 3
 
 
 # ---- the mapping file and the export's headers ----------------------------------------------------------
@@ -418,7 +427,7 @@ def test_tasks_export_through_the_shipped_mapping(tmp_path: Path) -> None:
     frame = read_export("tasks", path, "theo-doi-nhiem-vu", case_folder=tmp_path, units=UNITS)
     assert frame["unit"].tolist() == ["thanh-tra", "tccb", "van-phong"]
     req = DeadlineRequirement.model_validate({"id": "nv", "type": "deadlines", "label": "Nhiệm vụ",
-                                              "dataset": "tasks", "owner": "van-phong"})
+                                              "dataset": "tasks", "owner": "van-phong", "if_empty": "missing"})
     outcome, warnings = evaluate_deadlines(req, frame, AS_OF, "nhiem-vu.csv")
     assert outcome.ratio == Decimal(1) / Decimal(2)
     assert [(w.code, w.row) for w in warnings] == [("W005", 3)]  # "đúng hạn" though done after the deadline

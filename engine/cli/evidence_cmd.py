@@ -197,21 +197,13 @@ def _relative(problem: Problem, folder: Path) -> Problem:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from evidence.case import read_case
+    from engine.case_checks import check_against_scheme
     from evidence.check import check_case
 
     folder = find_case(args.case).resolve()
-    read = read_case(folder)  # no usable case.yaml: exit status 2, nothing to check
-    requirements: dict[str, set[str]] | None = None
-    scheme_problems: list[Problem] = []
-    if read.units_ok:
-        try:
-            scheme = load_scheme(find_scheme(read.evidence.case.scheme, folder), units=set(read.evidence.units))
-            requirements = {c.id: {r.id for r in c.requires} for c in scheme.criteria()}
-        except InputError as exc:  # listed below; rows cannot be checked against a scheme that does not load
-            scheme_problems = exc.problems
-    report = check_case(read, requirements=requirements)
-    report.problems.extend(scheme_problems)
+    # the same reading and checks as `cchc assess`: an error here is exactly what assess refuses
+    checked = check_against_scheme(folder)  # no usable case.yaml: exit status 2, nothing to check
+    report = check_case(checked.read, problems=checked.problems)
 
     print(f"Kiểm tra hồ sơ {folder}")
     for problem in report.problems:
