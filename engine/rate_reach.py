@@ -34,7 +34,7 @@ def _expand_dates(rows: pd.DataFrame) -> list[date] | None:
     """The due date of each item the rows stand for; None when some row has none."""
     if rows.empty:
         return []
-    if rows["due"].isna().any():
+    if "due" not in rows or rows["due"].isna().any():  # counts without dates (a summary table)
         return None
     out = [d for d, n in zip(pd.to_datetime(rows["due"]).dt.date, rows["_n"], strict=True) for _ in range(int(n))]
     return sorted(out)

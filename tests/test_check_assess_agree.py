@@ -143,6 +143,7 @@ def test_check_reports_an_error_exactly_when_assess_refuses(capsys, chosen: list
             with contextlib.suppress(AssertionError):
                 MUTATIONS[i](folder)
         check, check_errors, assess, assess_errors = check_and_assess(folder, capsys)
-    assert check in (0, 1) and assess in (0, 2)
-    assert (check == 1) == (assess == 2), (check_errors, assess_errors)
+    # check exits 2 when case.yaml itself is unusable (e.g. two mutations give it a key twice: E050)
+    assert check in (0, 1, 2) and assess in (0, 2)
+    assert (check != 0) == (assess == 2), (check_errors, assess_errors)
     assert check_errors == assess_errors

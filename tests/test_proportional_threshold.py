@@ -82,7 +82,7 @@ def _criterion(cap: D, threshold: D, mode: str) -> Criterion:
         "id": "9.9", "title": "t", "max": cap, "owners": ["u"], "remedy": "r",
         "source": {"document": "d", "verified": True},
         "requires": [{"id": "r", "type": "rate", "label": "Tỷ lệ", "owner": "u", "dataset": "staff_evaluations",
-                      "numerator": {"grade": ["htt"]}, "threshold": threshold}],
+                      "numerator": {"grade": ["htt"]}, "threshold": threshold, "if_empty": "missing"}],
         "score": {"method": "proportional", "below_threshold": mode, "requires": ["r"]},
     })
 

@@ -110,7 +110,7 @@ def _dossiers(rows: list[tuple[str, int, date | None]]) -> pd.DataFrame:
 RATE = RateRequirement(id="r", type="rate", label="Tỷ lệ đúng hạn", dataset="dossiers",
                        numerator={"status": ["truoc-han", "dung-han"]},
                        denominator={"status": ["truoc-han", "dung-han", "qua-han"]}, threshold=Decimal("0.95"),
-                       owner=["u"])
+                       owner=["u"], if_empty="missing")
 
 
 def test_a_rate_below_threshold_is_winnable_while_open_items_can_lift_it() -> None:

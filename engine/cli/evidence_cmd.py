@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from engine.cli.common import EXIT_OK, EXIT_PROBLEMS
-from engine.locations import find_case, find_scheme
+from engine.locations import find_case, find_scheme, shown
 from engine.scheme import DeadlineRequirement, DocumentRequirement, InputRequirement, RateRequirement, Scheme
 from engine.scheme_loader import load_scheme
 from evidence.case_file import CaseFile
@@ -192,8 +192,8 @@ def _relative(problem: Problem, folder: Path) -> Problem:
         return problem
     try:
         return replace(problem, file=Path(problem.file).resolve().relative_to(folder).as_posix())
-    except ValueError:
-        return problem
+    except ValueError:  # a rule file or another file outside the case: named as every command names it
+        return replace(problem, file=shown(problem.file))
 
 
 def run_check(args: argparse.Namespace) -> int:
