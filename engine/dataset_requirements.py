@@ -33,6 +33,8 @@ def evaluate_deadlines(req: DeadlineRequirement, frame: pd.DataFrame | None, as_
                        source: str) -> tuple[Outcome, list[Problem]]:
     if frame is None:
         return _no_data(req.id, req.label, tuple(req.owner), f"bộ dữ liệu {req.dataset}"), []
+    if frame.empty:  # a file with a header and no rows is no evidence, whatever `if_empty` says (W045)
+        return _no_data(req.id, req.label, tuple(req.owner), _NO_ROWS.format(req.dataset)), []
     rows = frame[_mask(frame, req.where)]
     status, warnings = deadline_status(rows, as_of, source)
     undecided = rows[status == ""]
@@ -88,6 +90,9 @@ def evaluate_deadlines(req: DeadlineRequirement, frame: pd.DataFrame | None, as_
     return replace(base, items=tuple(items), if_due_met=all_done, resolver=resolver), warnings
 
 
+_NO_ROWS = "số liệu: bộ dữ liệu {} chỉ có dòng tiêu đề, không có hàng nào (W045)"
+
+
 def _no_data(rid: str, label: str, owner: tuple[str, ...], what: str, threshold: Decimal = ONE) -> Outcome:
     trace = (f"Thiếu — {label}: hồ sơ không có {what}",)
     outcome = Outcome(rid, "missing", None, threshold, trace=trace)
@@ -140,6 +145,8 @@ def evaluate_rate(req: RateRequirement, frame: pd.DataFrame | None, as_of: date,
     owner = tuple(req.owner)
     if frame is None:
         return _no_data(req.id, req.label, owner, f"bộ dữ liệu {req.dataset}", req.threshold)
+    if frame.empty:  # no rows at all: no evidence, never "no case to count" (`if_empty` is about filters)
+        return _no_data(req.id, req.label, owner, _NO_ROWS.format(req.dataset), req.threshold)
     value, where, unknown = _rate_value(req, frame)
     goal = f"cần đạt {percent(req.threshold)}"
     if value is None and where == "mẫu số bằng 0":

@@ -147,7 +147,7 @@ MESSAGES: dict[str, str] = {
             "cần tử số (số trường hợp đạt) không lớn hơn mẫu số",
     "E062": "tỷ lệ {value!r} vượt 100% (cột {header!r}); cần tỷ lệ từ 0 đến 100%, vd 39,1% hoặc 1/27",
     "W045": "bộ dữ liệu {name} ({path}) chỉ có dòng tiêu đề, không có hàng dữ liệu nào: các yêu cầu dùng "
-            "bộ dữ liệu này được tính theo if_empty của bộ tiêu chí (đạt hoặc thiếu dữ liệu), không từ số liệu",
+            "bộ dữ liệu này là thiếu số liệu (0 điểm) cho tới khi tệp có dữ liệu",
     "W046": "hàng này giống hệt hàng {first} (mọi ô): cả hai hàng đều được đếm; xóa một hàng nếu khai trùng",
 }
 

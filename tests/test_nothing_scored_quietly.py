@@ -62,15 +62,14 @@ def test_header_only_datasets_are_warned_and_never_plain_met(capsys, case: Path)
     assert code == 0
     data = json.loads(out)
     crit = {c["id"]: c for c in data["criteria"]}
-    # tasks and procedures: the rules say an empty list is missing data (if_empty: missing)
+    # a file with no rows is no evidence: missing, whatever if_empty says (it speaks of filters matching nothing)
     assert (crit["1.3"]["points"], crit["1.3"]["status"]) == (0, "thiếu tài liệu")
     assert (crit["3.1"]["points"], crit["3.1"]["status"]) == (0, "thiếu tài liệu")
-    assert any("mẫu số bằng 0" in line and "if_empty: missing" in line for line in crit["3.1"]["trace"])
-    # the apology part is met because no dossier is late (if_empty: met), and the status says so
-    assert "không có trường hợp phải tính" in crit["3.2"]["status"]
-    assert any(line.startswith("Không có trường hợp phải tính") and "if_empty: met" in line
-               for line in crit["3.2"]["trace"])
-    assert data["total"] != 78.16
+    assert any("không có hàng nào" in line for line in crit["3.1"]["trace"])
+    # the apology part (if_empty: met) is not met on an empty file: no points come from nothing
+    assert crit["3.2"]["points"] == 0.01
+    assert all(line.startswith(("Thiếu", "Nhập ngoài")) for line in crit["3.2"]["trace"])
+    assert data["total"] < 75.66  # never extra points: 1.3 loses its 0,94
     warnings = [w for w in data.get("warnings", []) if "W045" in json.dumps(w, ensure_ascii=False)]
     assert len(warnings) == 3
 
@@ -117,7 +116,9 @@ def test_deadlines_met_only_on_counted_items_or_said_empty(statuses: list[str], 
                                               "where": {"status": sorted(only)} if only else {}})
     outcome, _ = evaluate_deadlines(req, _deadline_frame(list(statuses)), AS_OF, "tasks.csv")
     counted = [s for s in statuses if not only or s in only]
-    if not counted:
+    if not statuses:  # no rows at all: no evidence, whatever if_empty says
+        assert (outcome.state, outcome.empty) == ("missing", False)
+    elif not counted:
         assert outcome.state == ("met" if if_empty == "met" else "missing")
         assert outcome.empty == (if_empty == "met")
         assert not outcome.trace[0].startswith("Đạt")
@@ -139,7 +140,10 @@ def test_rates_met_only_on_counted_rows_or_said_empty(statuses: list[str], if_em
                          dtype=object)
     outcome = evaluate_rate(req, frame, AS_OF)
     counted = [s for s in statuses if s != "dang-giai-quyet"]
-    if not counted:
+    if not statuses:  # no rows at all: no evidence, whatever if_empty says
+        assert (outcome.state, outcome.empty) == ("missing", False)
+        assert "không có hàng nào" in outcome.trace[0]
+    elif not counted:
         assert (outcome.state, outcome.empty) == (("met", True) if if_empty == "met" else ("missing", False))
         assert "mẫu số bằng 0" in outcome.trace[0] and not outcome.trace[0].startswith("Đạt")
     else:
