@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine import report_json, report_text
+    from engine.reports import json_result, terminal
     from engine.assess import Assessor
     from engine.pipeline import prepare
 
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if args.unit:
         result = result.for_unit(args.unit)
     if args.format == "json":
-        print(report_json.render(result))
+        print(json_result.render(result))
     else:
-        report_text.render(result, Console(highlight=False), detail=args.detail)
+        terminal.render(result, Console(highlight=False), detail=args.detail)
     return EXIT_OK
