@@ -41,6 +41,21 @@ class MissingItem:
 
 
 @dataclass(frozen=True)
+class EvidenceRef:
+    """A register row that satisfied a requirement: what a self-scoring form cites for the criterion."""
+
+    requirement: str
+    reference: str  # số, ký hiệu as written (empty when the row has none)
+    issued: date | None
+    sent: date | None
+    kind: str | None
+    subject: str  # trích yếu
+    file: str | None  # the `Tệp` column, relative to the case folder
+    source: str  # the register file, relative to the case folder
+    row: int
+
+
+@dataclass(frozen=True)
 class CriterionResult:
     id: str
     title: str
@@ -61,6 +76,8 @@ class CriterionResult:
     met: frozenset[str] = frozenset()  # requirement ids the evidence meets (the rest: not met)
     applicable: bool = True
     lost: Decimal = Decimal(0)  # what resolving every item in full would add beyond `reachable`
+    evidence: tuple[EvidenceRef, ...] = ()  # the register rows that met its document requirements
+    official: Decimal | None = None  # the council's points for it, where case.yaml records them
 
 
 @dataclass(frozen=True)
@@ -106,6 +123,7 @@ class Assessment:
     unit_filter: str | None = None
     assumptions: tuple[str, ...] = ()  # scheme-level assumptions not checked against the source
     lost: Decimal = Decimal(0)  # the department's points no action at the as-of date can win back
+    rules_hash: str | None = None  # SHA-256 over the scheme's rule files, for the run manifest
 
     def stake_by_unit(self) -> dict[str, Decimal]:
         """Points each unit's open items can still win, criterion by criterion added up."""

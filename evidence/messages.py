@@ -140,6 +140,9 @@ MESSAGES: dict[str, str] = {
     "C010": "không tìm thấy bộ tiêu chí {name!r}{hint}",
     "C011": "tài liệu chưa cập nhật theo bộ tiêu chí: {path} (chạy: cchc rules docs)",
     "C012": "bộ tiêu chí {scheme!r} không có tiêu chí {crit!r}{hint}",
+    # cchc report (C020–C029)
+    "C020": "loại tài liệu {kind!r} không ghi được tệp {path!r}; đuôi tệp cần là: {allowed}",
+    "C021": "không biết xuất tệp {path!r} thành tài liệu gì; đuôi tệp cần là một trong: {allowed}",
     # nothing scored quietly (issue 7, part B): E060–E069, W045–W049
     "E060": "giá trị nhập ngoài {key!r} là {value}, vượt điểm tối đa {max} của {what}; "
             "điểm nhập không được lớn hơn điểm tối đa (cchc không tự cắt bớt)",

@@ -32,9 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.reports import json_result, terminal
     from engine.assess import Assessor
     from engine.pipeline import prepare
+    from engine.reports import json_result, terminal
 
     as_of = as_of_arg(args.as_of)
     scheme, evidence = prepare(args.case)

@@ -2,6 +2,23 @@
 
 No module here recomputes a score: each one lays out what `engine.assess` concluded.
 
-    terminal      the Vietnamese terminal report (`cchc assess`)
-    json_result   the JSON document (`cchc assess --format json`)
+    terminal        the Vietnamese terminal report (`cchc assess`)
+    json_result     the JSON document (`cchc assess --format json`)
+    workbook        the results workbook for TCCB (.xlsx)
+    self_score_form the self-scoring form a unit submits with its evidence (.xlsx)
+    html_report     one self-contained HTML report for leadership and units (.html)
+    plan            the draft remediation plan in the seed's shape (.docx, .md)
+
+`cchc report` picks a writer by `--loai` or by the file's extension; each writer module has
+`write(inputs: ReportInputs, out: Path) -> None`.
 """
+
+from __future__ import annotations
+
+# kind → (module, extensions it writes); the first kind listed for an extension is its default
+WRITERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ket-qua": ("engine.reports.workbook", (".xlsx",)),
+    "bieu-tu-cham": ("engine.reports.self_score_form", (".xlsx",)),
+    "bao-cao": ("engine.reports.html_report", (".html", ".htm")),
+    "ke-hoach": ("engine.reports.plan", (".docx", ".md")),
+}

@@ -1,0 +1,72 @@
+"""`cchc report`: one assessment as the documents people use (workbook, HTML report, plan, form).
+
+    cchc report [CASE] --out FILE [--loai KIND] [--unit UNIT] [--as-of DATE]
+
+The format follows the file's extension (.xlsx results workbook, .html report, .docx/.md plan);
+`--loai bieu-tu-cham` writes the self-scoring form as .xlsx. Every writer reads the same result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from pathlib import Path
+
+from engine.cli.common import EXIT_OK, as_of_arg
+from engine.locations import DEFAULT_CASE
+from engine.reports import WRITERS
+from evidence.problems import InputError, Problem, did_you_mean
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "report", help="xuất kết quả chấm thành tài liệu: bảng tính, báo cáo HTML, dự thảo kế hoạch, biểu tự chấm",
+        description="Xuất kết quả chấm của một hồ sơ thành tài liệu để gửi lãnh đạo và các đơn vị. Dạng tài liệu "
+                    "theo đuôi tệp: .xlsx bảng tính kết quả, .html báo cáo (mở được không cần mạng), .docx hoặc "
+                    ".md dự thảo kế hoạch khắc phục; --loai bieu-tu-cham cho biểu tự chấm điểm (.xlsx).",
+    )
+    p.add_argument("case", nargs="?", default=None,
+                   help=f"thư mục hồ sơ hoặc tên hồ sơ có sẵn (mặc định: {DEFAULT_CASE})")
+    p.add_argument("--out", required=True, metavar="TỆP", help="tệp sẽ tạo: .xlsx, .html, .docx hoặc .md")
+    p.add_argument("--loai", choices=sorted(WRITERS), metavar="LOẠI",
+                   help="loại tài liệu: " + ", ".join(sorted(WRITERS)) + " (mặc định: theo đuôi tệp)")
+    p.add_argument("--unit", metavar="ĐƠN_VỊ", help="chỉ phần của một đơn vị (mã trong units.yaml)")
+    p.add_argument("--as-of", metavar="NGÀY", help="mốc đánh giá, vd 30/10/2023")
+    p.add_argument("--matcher", choices=["durable", "python"], default="durable",
+                   help="bộ so khớp tài liệu (mặc định: durable-rules)")
+    p.set_defaults(run=run)
+
+
+def writer_kind(out: Path, kind: str | None) -> str:
+    """The kind of document to write: as asked, else the first kind that writes this extension."""
+    suffix = out.suffix.lower()
+    if kind is not None:
+        if suffix not in WRITERS[kind][1]:
+            raise InputError(Problem.of("C020", path=str(out), kind=kind, allowed=", ".join(WRITERS[kind][1])))
+        return kind
+    for name, (_, suffixes) in WRITERS.items():
+        if suffix in suffixes:
+            return name
+    known = sorted({s for _, suffixes in WRITERS.values() for s in suffixes})
+    raise InputError(Problem.of("C021", path=str(out), allowed=", ".join(known)))
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.assess import Assessor
+    from engine.pipeline import prepare
+    from engine.reports.inputs import ReportInputs
+
+    out = Path(args.out)
+    kind = writer_kind(out, args.loai)
+    as_of = as_of_arg(args.as_of)
+    scheme, evidence = prepare(args.case)
+    if args.unit and args.unit not in evidence.units:
+        raise InputError(Problem.of("E004", file=evidence.folder / "units.yaml", unit=args.unit,
+                                    hint=did_you_mean(args.unit, list(evidence.units))))
+    result = Assessor(scheme, prefer=args.matcher).assess(evidence, as_of=as_of)
+    if args.unit:
+        result = result.for_unit(args.unit)
+    module = importlib.import_module(WRITERS[kind][0])
+    module.write(ReportInputs(result), out)
+    print(f"Đã tạo {out}")
+    return EXIT_OK
