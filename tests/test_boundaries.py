@@ -279,3 +279,47 @@ def test_negative_entered_points_score_zero() -> None:
     spec = Score(method="entered", requires=["x"])
     assert score(spec, Decimal(1), {"x": Outcome("x", "entered", None, value=Decimal("-0.5"))}) == 0
 
+
+
+# ---- statuses follow the rows they belong to ---------------------------------------------------------------
+
+
+def test_statuses_keep_the_rows_index_when_the_frame_is_a_selection(q3, tmp_path: Path) -> None:
+    """A filtered frame (where:, a unit's rows) has gaps in its index: each status stays with its own row."""
+    _, evidence, _ = q3
+    tasks = evidence.datasets["tasks"]
+    picked = tasks[tasks["id"].isin(["NV-10", "NV-07", "NV-01"])].iloc[::-1]  # index 9, 6, 0
+    status, _ = deadline_status(picked, date(2024, 9, 30), "tasks.csv")
+    assert status.index.equals(picked.index)
+    assert dict(zip(picked["id"], status, strict=True)) == {"NV-10": "trong-han", "NV-07": "tre-han",
+                                                            "NV-01": "dung-han"}
+    path = tmp_path / "dossiers.csv"
+    path.write_text(DOSSIERS, encoding="utf-8")
+    dossiers = read_dataset("dossiers", path, units={})
+    picked = dossiers.iloc[::-1].set_axis([7, 3])
+    status, declared = dossier_status(picked, date(2024, 10, 1))
+    assert status.index.equals(picked.index) and declared.index.equals(picked.index)
+    assert status.to_dict() == {7: "qua-han", 3: "truoc-han"}
+
+
+def test_a_declared_status_the_dates_contradict_is_w005_at_its_row(q3) -> None:
+    _, evidence, _ = q3
+    row = evidence.datasets["tasks"].query("id == 'NV-07'").copy()  # done 10/6 after its due day 31/5
+    row["status"] = "dung-han"
+    status, warnings = deadline_status(row, date(2024, 9, 30), "tasks.csv")
+    assert status.tolist() == ["tre-han"]
+    (warning,) = warnings
+    assert (warning.code, warning.file, warning.row, warning.column) == \
+        ("W005", "tasks.csv", int(row["_row"].iloc[0]), "Tình trạng")
+    assert "hoàn thành đúng hạn" in warning.message and "hoàn thành quá hạn" in warning.message  # said, then found
+
+
+def test_a_task_with_neither_dates_nor_status_is_e011_never_dropped(q3) -> None:
+    """Nothing decides its status: an error at its row, not a row left out of the count."""
+    _, evidence, _ = q3
+    frame = evidence.datasets["tasks"].copy()
+    frame.loc[frame["id"] == "NV-05", ["due", "done", "status"]] = None
+    outcome, problems = evaluate_deadlines(_deadlines(), frame, date(2024, 9, 30), "tasks.csv")
+    row = int(frame.loc[frame["id"] == "NV-05", "_row"].iloc[0])
+    assert [(p.code, p.row) for p in problems if p.severity == "error"] == [("E011", row)]
+    assert (outcome.good, outcome.bad) == (7, 1)  # the other rows as before (8 on time with NV-05, 1 late)
