@@ -23,7 +23,7 @@ from engine.dataset_requirements import evaluate_deadlines, evaluate_rate
 from engine.outcomes import Outcome
 from engine.pipeline import prepare
 from engine.results import Assessment
-from engine.scheme import DeadlineRequirement, RateRequirement, Scheme, Score
+from engine.scheme import Criterion, DeadlineRequirement, RateRequirement, Scheme, Score
 from engine.scheme_loader import load_scheme
 from engine.scoring import score
 from evidence.datasets import read_dataset
@@ -323,3 +323,56 @@ def test_a_task_with_neither_dates_nor_status_is_e011_never_dropped(q3) -> None:
     row = int(frame.loc[frame["id"] == "NV-05", "_row"].iloc[0])
     assert [(p.code, p.row) for p in problems if p.severity == "error"] == [("E011", row)]
     assert (outcome.good, outcome.bad) == (7, 1)  # the other rows as before (8 on time with NV-05, 1 late)
+
+
+# ---- a criterion's status and its parts -------------------------------------------------------------------
+
+
+def _criterion_model(method: str = "all_or_nothing", requires: tuple[str, ...] = ("a", "b")) -> Criterion:
+    return Criterion.model_validate({
+        "id": "9.9", "title": "Thử", "max": 1, "owners": ["tccb"], "remedy": "-",
+        "source": {"document": "thử", "verified": True},
+        "requires": [{"id": r, "type": "input", "label": r, "owner": "tccb"} for r in requires],
+        "score": {"method": method, "requires": list(requires)},
+    })
+
+
+def _o(rid: str, state: str, ratio: str | None = "0") -> Outcome:
+    return Outcome(rid, state, None if ratio is None else Decimal(ratio))
+
+
+@pytest.mark.parametrize(("a", "b", "status"), [
+    (_o("a", "failed"), _o("b", "missing", None), "failed"),  # evidence of failure outranks an absence
+    (_o("a", "missing", None), _o("b", "not_due", None), "missing"),
+    (_o("a", "met", "0.5"), _o("b", "not_due", None), "not_due"),  # a ratio short of its threshold, then not due
+    (_o("a", "met", "0.5"), _o("b", "met", "0.5"), "failed"),  # evidence in, short of the threshold
+    (_o("a", "not_due", None), _o("b", "not_due", None), "not_due"),
+    (_o("a", "met", "1"), _o("b", "met", "1"), "met"),
+])
+def test_a_criterion_without_points_says_why(a: Outcome, b: Outcome, status: str) -> None:
+    from engine.assess import _status
+
+    crit = _criterion_model()
+    points = score(crit.score, crit.max, {"a": a, "b": b})
+    assert _status(crit, points, {"a": a, "b": b}) == status
+
+
+def test_breakdown_gives_one_line_per_part_or_the_whole() -> None:
+    from engine.scoring import breakdown
+
+    whole = Score(method="proportional", id="x", label="X", requires=["a"])
+    got = {"a": Outcome("a", "failed", Decimal("0.5"))}
+    assert [(p.id, p.label, p.points, p.max, p.method) for p in breakdown(whole, Decimal(2), got)] == \
+        [("x", "X", Decimal(1), Decimal(2), "proportional")]
+    parts = Score(method="sum", parts=[Score(method="proportional", id="p", label="P", max=Decimal(1), requires=["a"]),
+                                       Score(method="all_or_nothing", id="q", label="Q", max=Decimal(1),
+                                             requires=["a"])])
+    assert [(p.id, p.label, p.points, p.max, p.method) for p in breakdown(parts, Decimal(2), got)] == \
+        [("p", "P", Decimal("0.5"), Decimal(1), "proportional"), ("q", "Q", Decimal(0), Decimal(1), "all_or_nothing")]
+
+
+def test_where_on_two_fields_keeps_rows_that_meet_both(q3) -> None:
+    _, evidence, _ = q3
+    req = _deadlines(where={"unit": "chi-cuc-ptnt", "id": ["NV-07", "NV-01"]})  # NV-01 is chi-cuc-tt-bvtv's
+    outcome, _ = evaluate_deadlines(req, evidence.datasets["tasks"], date(2024, 9, 30), "tasks.csv")
+    assert (outcome.good, outcome.bad) == (0, 1)
