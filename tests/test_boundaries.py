@@ -275,6 +275,13 @@ def test_a_negative_floor_never_gives_negative_points() -> None:
     assert score(spec, Decimal(1), {"a": Outcome("a", "failed", Decimal(0), bad=5)}) == 0
 
 
+def test_an_input_assumed_entered_is_worth_its_whole_part() -> None:
+    """A missing input's counterfactual (points at stake) is "met" without a value: the part's full points."""
+    spec = Score(method="entered", requires=["x"])
+    assert score(spec, Decimal(2), {"x": Outcome("x", "met", Decimal(1))}) == 2
+    assert score(spec, Decimal(2), {"x": Outcome("x", "missing", None)}) == 0
+
+
 def test_negative_entered_points_score_zero() -> None:
     spec = Score(method="entered", requires=["x"])
     assert score(spec, Decimal(1), {"x": Outcome("x", "entered", None, value=Decimal("-0.5"))}) == 0
