@@ -63,6 +63,9 @@ def main() -> None:
         rows = [[f"{i}/BC-SNN", date(2023, 1 + i % 12, 1 + i % 28), "BC", f"Báo cáo số {i} về công tác CCHC",
                  "tccb", "cchc, bao-cao", "", "", ""] for i in range(1, args.rows + 1)]
         register = write_register_xlsx(work / "so-dang-ky.xlsx", rows)
+        read = inspect_register(register, case_folder=work, units=UNITS)
+        # the volume check moved here from the test suite: every row read, none refused
+        assert read.rows == len(read.documents) == args.rows and not read.errors, (read.rows, read.errors[:3])
         took = median_s(lambda: inspect_register(register, case_folder=work, units=UNITS), args.repeat)
         print(f"register of {args.rows:,} rows (.xlsx): {took}")
 

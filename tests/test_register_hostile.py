@@ -65,9 +65,10 @@ def test_random_xlsx_registers_are_read_or_refused(tmp_path: Path, rows: list[li
                 cell.data_type = "s"
     book.save(path)
     result = inspect_register(path, case_folder=tmp_path, units=UNITS)
-    assert result.rows == result.accepted + result.rejected
     rejected_rows = {p.row for p in result.errors}
     assert len(rejected_rows) == result.rejected or not result.readable
+    assert result.accepted == len(result.documents)  # `accepted` is rows − rejected: each accepted row is here
+    assert result.rows <= len(rows)  # never more rows than written (blank ones are layout)
     for doc in result.documents:
         assert doc.subject == unicodedata.normalize("NFC", doc.subject)
 
@@ -93,7 +94,8 @@ def test_random_csv_registers_are_read_or_refused(tmp_path: Path, rows: list[lis
     path = tmp_path / "so.csv"
     path.write_bytes(buffer.getvalue().encode(encoding, errors="replace"))
     result = inspect_register(path, case_folder=tmp_path, units=UNITS)
-    assert result.rows == result.accepted + result.rejected
+    assert result.accepted == len(result.documents) and result.rows <= len(rows)
+    assert {p.row for p in result.errors if p.row} <= set(range(1, len(rows) + 2))  # the header or a row written
     for doc in result.documents:
         assert doc.file is None or not doc.file.startswith(("/", "..", "C:"))
 
@@ -173,3 +175,37 @@ def test_too_many_columns_and_huge_cells(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         read_table(csv_path)
     assert [(p.code, p.row, p.column) for p in exc.value.problems] == [("E015", 2, "Ngày ban hành")]
+
+
+# ---- what a reader accepts, it reads right: round trips of generated registers ---------------------------
+
+_SUBJECTS = st.lists(st.sampled_from(_VIET), min_size=1, max_size=4).map(" ".join)
+_GOOD_ROWS = st.tuples(st.integers(1, 9999), st.sampled_from(["BC", "KH", "QĐ", "TB"]),
+                       st.dates(date(2000, 1, 1), date(2030, 12, 31)), _SUBJECTS)
+
+
+@SETTINGS
+@given(good=st.lists(_GOOD_ROWS, max_size=8), bad=st.lists(st.integers(0, 8), max_size=4), excel=st.booleans())
+def test_a_register_reads_back_as_written(tmp_path: Path, good: list[tuple], bad: list[int], excel: bool) -> None:
+    """Every row written is counted once: accepted + rejected = rows written, and each accepted row comes back
+    with the number, date and subject written (a reader that dropped, merged or shifted rows would fail)."""
+    rows: list[list[object]] = [[f"{n}/{kind}-SNN", f"{d.day}/{d.month}/{d.year}", kind, subject, "tccb"]
+                                for n, kind, d, subject in good]
+    for at in sorted(bad, reverse=True):  # an impossible date: the row is rejected, never dropped unseen
+        rows.insert(min(at, len(rows)), ["1/BC-SNN", "31/02/2024", "BC", "Báo cáo", "tccb"])
+    headers = ["Số, ký hiệu", "Ngày ban hành", "Loại", "Trích yếu", "Đơn vị"]
+    path = tmp_path / ("so.xlsx" if excel else "so.csv")
+    if excel:
+        book = openpyxl.Workbook()
+        for row in [headers, *rows]:
+            book.active.append(row)
+        book.save(path)
+    else:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([headers, *rows])
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+    result = inspect_register(path, case_folder=tmp_path, units=UNITS)
+    assert (result.rows, result.rejected, len(result.documents)) == (len(rows), len(bad), len(good))
+    assert sorted({p.row for p in result.errors}) == [i + 2 for i, r in enumerate(rows) if r[1] == "31/02/2024"]
+    read = [(d.reference.number if d.reference else None, d.kind, d.issued, d.subject) for d in result.documents]
+    assert read == [(str(n), kind, d, unicodedata.normalize("NFC", subject)) for n, kind, d, subject in good]
