@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -58,9 +59,20 @@ def _day(value: object) -> str | None:
 
 @pytest.mark.parametrize("name", CASE_NAMES)
 def test_the_workbook_has_the_figures_of_the_json(tmp_path: Path, capsys, name: str) -> None:
-    data = _json(capsys, str(CASES / name))
-    book = _report(capsys, tmp_path / "ket-qua.xlsx", str(CASES / name))
+    _agree(_json(capsys, str(CASES / name)), _report(capsys, tmp_path / "ket-qua.xlsx", str(CASES / name)))
 
+
+def test_a_criterion_not_applicable_shows_as_the_json_says(tmp_path: Path, capsys) -> None:
+    case = tmp_path / "case"
+    shutil.copytree(CASES / CASE_NAMES[1], case)
+    with (case / "case.yaml").open("a", encoding="utf-8") as handle:
+        handle.write('not_applicable:\n  "1.4": thử, không có kế hoạch khắc phục năm trước\n')
+    data = _json(capsys, str(case))
+    assert next(c for c in data["criteria"] if c["id"] == "1.4")["status"] == "không áp dụng"
+    _agree(data, _report(capsys, tmp_path / "ket-qua.xlsx", str(case)))
+
+
+def _agree(data: dict, book: openpyxl.Workbook) -> None:
     figures = _figures(book[wb_module.SUMMARY])
     assert figures["Tổng điểm"] == data["total"] and figures["Chỉ số (%)"] == data["index_percent"]
     assert figures["Điểm tối đa (các tiêu chí áp dụng)"] == data["max"]
@@ -213,3 +225,24 @@ def test_any_text_stays_text_and_any_points_stay_numbers(tmp_path_factory, text:
     back = openpyxl.load_workbook(out)["t"]
     assert back["A1"].value == text and back["A1"].data_type == "s"  # "=1+1" from a register is no formula
     assert Decimal(str(back["B1"].value)) == number and back["B1"].data_type == "n"
+
+
+def test_official_points_show_with_their_difference_only_where_recorded(tmp_path: Path, seed) -> None:
+    from dataclasses import replace
+
+    from engine.assess import Assessor
+
+    scheme, evidence = seed
+    a = Assessor(scheme, prefer="python").assess(evidence)
+    wb_module.write(ReportInputs(a), tmp_path / "plain.xlsx")
+    _, headers, _ = _table(openpyxl.load_workbook(tmp_path / "plain.xlsx")[wb_module.CRITERIA])
+    assert "Điểm thẩm định" not in headers
+    official = {"1.1": Decimal("1.5"), "2.2": Decimal(0)}  # 1.1 self-scored 1: optimistic by -0,5
+    a = replace(a, criteria=tuple(replace(c, official=official.get(c.id)) for c in a.criteria))
+    wb_module.write(ReportInputs(a), tmp_path / "official.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "official.xlsx")
+    _, _, rows = _table(book[wb_module.CRITERIA])
+    shown = {r["TC"]: (r["Điểm thẩm định"], r["Chênh lệch (tự chấm − thẩm định)"]) for r in rows}
+    assert shown["1.1"] == (1.5, -0.5) and shown["2.2"] == (0, 0) and shown["1.2"] == (None, None)
+    assert _figures(book[wb_module.SUMMARY])[
+        "Chênh lệch tự chấm − thẩm định (cộng các tiêu chí có điểm thẩm định)"] == -0.5

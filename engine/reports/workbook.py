@@ -26,11 +26,15 @@ UNIT_PREFIX = "ĐV "
 def write(inputs: ReportInputs, out: Path) -> None:
     a = inputs.result
     workbook = x.new_workbook()
-    _summary(workbook.create_sheet(SUMMARY), a)
+    taken = [SUMMARY, CRITERIA, ITEMS, ASSUMPTIONS, TREND]
+    unit_sheets: dict[str, str] = {}
+    for unit in units_with_items(a):  # unit ids are free text: the names are made safe and unique first
+        unit_sheets[unit] = x.sheet_name(UNIT_PREFIX + unit, taken)
+        taken.append(unit_sheets[unit])
+    _summary(workbook.create_sheet(SUMMARY), a, unit_sheets)
     _criteria(workbook.create_sheet(CRITERIA), a)
     _items(workbook.create_sheet(ITEMS), a)
-    for unit in units_with_items(a):
-        name = x.sheet_name(UNIT_PREFIX + unit, workbook.sheetnames)
+    for unit, name in unit_sheets.items():
         _unit(workbook.create_sheet(name), a, unit)
     _assumptions(workbook.create_sheet(ASSUMPTIONS), a)
     if inputs.history:
@@ -59,7 +63,7 @@ def _heading(sheet: Any, a: Assessment, what: str, span: int) -> int:
                                f"cchc {a.engine_version}{who}", size=10, bold=False, span=span) + 1
 
 
-def _summary(sheet: Any, a: Assessment) -> None:
+def _summary(sheet: Any, a: Assessment, unit_sheets: dict[str, str]) -> None:
     row = _heading(sheet, a, "KẾT QUẢ TỰ CHẤM CHỈ SỐ CCHC", 5)
     last = a.last_official
     cls = a.classification + ("" if a.classification_verified else f" {UNVERIFIED}")
@@ -114,7 +118,7 @@ def _summary(sheet: Any, a: Assessment) -> None:
     units = [*stakes, *(u for u in lost if u not in stakes)]
     x.table(sheet, row, [x.Column("Mã đơn vị"), x.Column("Đơn vị"), x.Column("Còn lấy được", "points"),
                          x.Column("Đã mất", "points"), x.Column("Trang danh sách")],
-            [[u, a.units.get(u, u), stakes.get(u, Decimal(0)), lost.get(u, Decimal(0)), _unit_sheet_hint(u)]
+            [[u, a.units.get(u, u), stakes.get(u, Decimal(0)), lost.get(u, Decimal(0)), unit_sheets.get(u, "")]
              for u in units], main=False)
 
 
@@ -124,10 +128,6 @@ def _unit_figures(a: Assessment) -> tuple[dict[str, Decimal], dict[str, Decimal]
         keep = a.unit_filter
         return ({keep: stakes[keep]} if keep in stakes else {}), ({keep: lost[keep]} if keep in lost else {})
     return stakes, lost
-
-
-def _unit_sheet_hint(unit: str) -> str:
-    return x.sheet_name(UNIT_PREFIX + unit, ())
 
 
 def _short_trace(c: CriterionResult) -> str:
@@ -144,10 +144,8 @@ def _criteria(sheet: Any, a: Assessment) -> None:
         columns += [x.Column("Điểm thẩm định", "points"), x.Column("Chênh lệch (tự chấm − thẩm định)", "points")]
     rows = []
     for c in a.criteria:
-        row: list[object] = [c.id, "" if c.verified else UNVERIFIED, c.title, c.field, c.max,
-                             c.points if c.applicable else None, STATUS[c.status],
-                             c.reachable if c.applicable else None, c.lost if c.applicable else None,
-                             _names(a, c.owners), _short_trace(c)]
+        row: list[object] = [c.id, "" if c.verified else UNVERIFIED, c.title, c.field, c.max, c.points,
+                             STATUS[c.status], c.reachable, c.lost, _names(a, c.owners), _short_trace(c)]
         if official:
             row += [c.official, None if c.official is None else c.points - c.official]
         rows.append(row)
