@@ -229,6 +229,7 @@ def _evaluate_criterion(crit: Criterion, field_id: str, outcomes: dict[str, Outc
         verified=crit.verified, assumptions=tuple(crit.assumptions()), reachable=max(reachable, pts),
         remedy=crit.remedy, stake_by_unit=stake_by_unit, lost_by_unit=lost_by_unit,
         met=frozenset(rid for rid, o in outcomes.items() if o.met), lost=max(everything - best_now, Decimal(0)),
+        evidence=document_requirements.evidence_refs(outcomes, used),
     )
 
 
@@ -283,7 +284,7 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
         fields=fields, last_official=comparison, units=dict(evidence.units), matcher=matcher.name,
         engine_version=engine_version(), hashes=dict(evidence.hashes),
         warnings=tuple(dict.fromkeys(warnings)),  # a dataset read by two requirements warns once
-        assumptions=_scheme_assumptions(scheme),
+        assumptions=_scheme_assumptions(scheme), period=case.period,
     )
 
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from engine.matching import Matcher, MatchResult, Pattern, Test
 from engine.outcomes import ONE, ZERO, Item, Outcome, fully_met
+from engine.results import EvidenceRef
 from engine.scheme import Criterion, DocumentRequirement, Scheme
 from evidence.formatting import day
 from evidence.references import describe_document
@@ -113,7 +114,7 @@ def evaluate(crit: Criterion, req: DocumentRequirement, result: MatchResult,
         sent = f", gửi {day(best.sent)}" if best.sent else ""
         due = f", hạn {day(req.due)}" if req.due else ""
         trace.append(f"Đạt — {req.label}: {best.cite()}{sent}{due} — «{best.subject}» ({best.place()}){when}")
-        return Outcome(req.id, "met", ONE, good=1, trace=tuple(trace))
+        return Outcome(req.id, "met", ONE, good=1, trace=tuple(trace), evidence=(best,))
 
     label = req.label
     if matched:
@@ -146,3 +147,14 @@ def evaluate(crit: Criterion, req: DocumentRequirement, result: MatchResult,
                 lost=lost_on is not None, lost_on=lost_on)
     return Outcome(req.id, state, ZERO, bad=1, trace=tuple(trace), items=(item,),
                    if_due_met=resolved if state == "not_due" else None)
+
+
+def evidence_refs(outcomes: dict[str, Outcome], used: set[str] | frozenset[str]) -> tuple[EvidenceRef, ...]:
+    """The register rows a criterion's score rests on: those that met its document requirements that count
+    (requirements only shown for reference move no points, so a form would not cite them)."""
+    return tuple(
+        EvidenceRef(requirement=rid, reference=doc.reference.raw if doc.reference else "", issued=doc.issued,
+                    sent=doc.sent, kind=doc.kind, subject=doc.subject, file=doc.file, source=doc.source, row=doc.row)
+        for rid, outcome in outcomes.items() if rid in used and outcome.met
+        for doc in outcome.evidence
+    )

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from evidence.register import Document
 
 State = Literal["met", "failed", "missing", "not_due", "entered"]
 
@@ -50,6 +53,7 @@ class Outcome:
     items: tuple[Item, ...] = ()
     if_due_met: Outcome | None = None  # outcome if every not-yet-due item arrives in time
     empty: bool = False  # met only because nothing was to be counted (the rule's `if_empty: met`)
+    evidence: tuple[Document, ...] = ()  # the register rows that met a document requirement (self-scoring form)
     # outcome if the items at these indexes were all resolved (items can compound, e.g. counts)
     resolver: Callable[[tuple[int, ...]], Outcome] | None = field(default=None, compare=False, repr=False)
 

@@ -53,6 +53,11 @@ def _criterion(c: CriterionResult) -> dict[str, Any]:
         "assumptions": list(c.assumptions),
         "applicable": c.applicable,
         "requirements_met": sorted(c.met),
+        "evidence": [
+            {"requirement": e.requirement, "reference": e.reference, "issued": _day(e.issued), "sent": _day(e.sent),
+             "kind": e.kind, "subject": e.subject, "file": e.file, "source": e.source, "row": e.row}
+            for e in c.evidence
+        ],
     }
 
 
