@@ -118,6 +118,7 @@ def scenario_block(current: Assessment, projected: Assessment, name: str | None)
                       "projected": _num(c.points), "change": _num(c.points - now[c.id].points) if c.id in now else None,
                       "status": STATUS[c.status]} for c in projected.criteria],
         "evidence_sha256": dict(sorted(projected.hashes.items())),
+        "warnings": [str(w) for w in projected.warnings if w not in current.warnings],  # what the plan adds
     }
 
 

@@ -47,6 +47,8 @@ def render_scenario(current: Assessment, projected: Assessment, name: str, conso
         console.print(table)
     else:
         console.print(Text("Kịch bản không làm thay đổi điểm tiêu chí nào.", style="dim"))
+    for w in (w for w in projected.warnings if w not in current.warnings):
+        console.print(f"  Cảnh báo của kịch bản: {w}", markup=False, highlight=False)
     if projected.as_of != current.as_of:
         console.print(Text(f"Điểm dự kiến chấm tại mốc {day(projected.as_of)}: tài liệu dự kiến ghi ngày sau mốc "
                            "này không được tính; việc khác chưa làm đến mốc ấy có thể đã quá hạn.", style="dim"))
