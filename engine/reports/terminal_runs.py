@@ -63,17 +63,18 @@ def render_history(history: Sequence[HistoryPoint], console: Console, case_title
     if not history:
         console.print("Chưa có lần chấm nào được lưu (cchc assess --save).")
         return
-    table = Table(show_lines=False)
+    table = Table(box=None, pad_edge=False, caption="Mục mới thiếu, đã xong: số mục của mỗi đơn vị so với lần lưu "
+                  "trước.", caption_justify="left")
     table.add_column("Mốc", no_wrap=True)
-    table.add_column("Tổng điểm", justify="right")
-    table.add_column("Chỉ số", justify="right")
+    table.add_column("Điểm", justify="right", no_wrap=True)
+    table.add_column("Chỉ số", justify="right", no_wrap=True)
     table.add_column("Tối đa còn đạt", justify="right")
     table.add_column("Xếp loại")
-    table.add_column("Mục mới thiếu (theo đơn vị)")
-    table.add_column("Mục đã xong (theo đơn vị)")
+    table.add_column("Mới thiếu")
+    table.add_column("Đã xong")
     for i, h in enumerate(history):
         first = i == 0
-        table.add_row(day(h.as_of), f"{points(h.total)} / {points(h.max)}", percent(h.index_percent / 100),
+        table.add_row(day(h.as_of), points(h.total), percent(h.index_percent / 100),
                       points(h.reachable), h.classification,
                       "(lần đầu)" if first else _units(h.opened_by_unit),
                       "(lần đầu)" if first else _units(h.closed_by_unit))
