@@ -179,3 +179,12 @@ def test_one_planned_entered_value_adds_exactly_its_points_at_stake(q3, tmp_path
     projected = _project(tmp_path_factory.mktemp("kb"), scheme, empty, engine,
                          {"inputs": {crit.id: {req.id: {"value": value, "source": "dự kiến"}}}}, current.as_of)
     assert projected.total - current.total == item.points_at_stake, (crit.id, req.id)
+
+
+def test_inputs_that_are_a_list_are_an_error_not_a_crash(capsys, tmp_path: Path) -> None:
+    # inputs.yaml and a scenario's `inputs:` share one reader; a list there used to end in AttributeError (exit 3)
+    case = tmp_path / "q3"
+    shutil.copytree(Q3, case)
+    (case / "inputs.yaml").write_text("- 4.2\n- 5.3\n", encoding="utf-8")
+    code, _, err = run(capsys, "assess", str(case))
+    assert code == 2 and "inputs.yaml" in err and "[E014]" in err
