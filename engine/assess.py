@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from engine import dataset_requirements, document_requirements
 from engine.as_of_status import dossiers_at
 from engine.case_checks import case_problems
+from engine.manifest import rules_hash
 from engine.matching import Matcher, make_matcher
 from engine.outcomes import ONE, Item, Outcome
 from engine.results import (
@@ -49,8 +50,10 @@ def engine_version() -> str:
 
 
 class Assessor:
-    def __init__(self, scheme: Scheme, *, matcher: Matcher | None = None, prefer: str = "durable"):
+    def __init__(self, scheme: Scheme, *, matcher: Matcher | None = None, prefer: str = "durable",
+                 rule_files: dict[str, str] | None = None):
         self.scheme = scheme
+        self.rule_files = dict(rule_files or {})  # the scheme's files and their SHA-256, for the run manifest
         self.matcher = matcher or make_matcher(document_requirements.compile_patterns(scheme), prefer=prefer)
         # Python 3.13 cannot load durable-rules: every report says which matcher ran and why.
         self.notes = [Problem.of("W003", detail=f"Python {sys.version.split()[0]}")] \
@@ -58,6 +61,8 @@ class Assessor:
 
     def assess(self, evidence: Evidence, *, as_of: date | None = None) -> Assessment:
         result = _assess(self.scheme, self.matcher, evidence, as_of or evidence.case.as_of)
+        if self.rule_files:
+            result = replace(result, rules_hash=rules_hash(self.rule_files), rules_files=dict(self.rule_files))
         return replace(result, warnings=(*self.notes, *result.warnings)) if self.notes else result
 
 

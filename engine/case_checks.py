@@ -42,7 +42,9 @@ def _input_problems(scheme: Scheme, evidence: Evidence) -> list[Problem]:
     file = evidence.folder / (evidence.case.inputs or "inputs.yaml")
     criteria = [c.id for c in scheme.criteria()]
     problems = []
+    default = file
     for (crit_id, req_id), entry in evidence.inputs.items():
+        file = Path(entry.file) if entry.file else default  # a scenario's planned value names the scenario
         key = f"{crit_id}/{req_id}"
         crit = scheme.criterion(crit_id)
         req = crit.requirement(req_id) if crit else None

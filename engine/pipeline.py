@@ -8,6 +8,7 @@ from pathlib import Path
 from engine.assess import Assessor
 from engine.case_checks import check_against_scheme
 from engine.locations import find_case
+from engine.manifest import rule_files, scheme_folder
 from engine.results import Assessment
 from engine.scheme import Scheme
 from evidence.case import Evidence
@@ -22,6 +23,11 @@ def prepare(case: str | Path | None) -> tuple[Scheme, Evidence]:
     return checked.scheme, checked.read.evidence
 
 
+def assessor(scheme: Scheme, evidence: Evidence, *, prefer: str = "durable") -> Assessor:
+    """An Assessor whose results carry the run manifest's rule hashes (engine/manifest.py)."""
+    return Assessor(scheme, prefer=prefer, rule_files=rule_files(scheme_folder(evidence)))
+
+
 def run(case: str | Path | None = None, *, as_of: date | None = None, prefer: str = "durable") -> Assessment:
     scheme, evidence = prepare(case)
-    return Assessor(scheme, prefer=prefer).assess(evidence, as_of=as_of)
+    return assessor(scheme, evidence, prefer=prefer).assess(evidence, as_of=as_of)

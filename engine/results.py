@@ -125,6 +125,7 @@ class Assessment:
     lost: Decimal = Decimal(0)  # the department's points no action at the as-of date can win back
     rules_hash: str | None = None  # SHA-256 over the scheme's rule files, for the run manifest
     period: str = ""  # the case's assessment year ("2023"), for the heading of the forms a unit submits
+    rules_files: dict[str, str] = field(default_factory=dict)  # each rule file → SHA-256, to name what changed
 
     def stake_by_unit(self) -> dict[str, Decimal]:
         """Points each unit's open items can still win, criterion by criterion added up."""

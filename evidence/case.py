@@ -42,6 +42,7 @@ class InputValue:
     source: str
     note: str | None
     line: int | None
+    file: str | None = None  # where it was entered, when not the case's inputs file (a scenario)
 
 
 @dataclass
@@ -117,16 +118,26 @@ def input_number(raw: object) -> Decimal | None:
 def _load_inputs(path: Path) -> dict[tuple[str, str], InputValue]:
     """inputs.yaml: {criterion: {requirement: {value, source, note?}}}."""
     data, index = load_yaml(path)
+    return parse_inputs(data, path, index)
+
+
+def parse_inputs(data: object, path: Path, index: LineIndex, at: tuple[str, ...] = (),
+                 file: str | None = None) -> dict[tuple[str, str], InputValue]:
+    """Entered values in the shape of inputs.yaml, found at key path `at` of a YAML file (a scenario's
+    `inputs:`); InputError naming the line of every bad entry."""
+    if data is not None and not isinstance(data, dict):
+        raise InputError(Problem.of("E014", file=path, line=index.line(list(at)), key=".".join(at) or "inputs",
+                                    detail="cần bảng dạng «mã-tiêu-chí: {mã-yêu-cầu: {value, source}}»"))
     out: dict[tuple[str, str], InputValue] = {}
     problems: list[Problem] = []
     for crit, reqs in (data or {}).items():
         if not isinstance(reqs, dict):
-            problems.append(Problem.of("E014", file=path, line=index.line([crit]), key=str(crit),
+            problems.append(Problem.of("E014", file=path, line=index.line([*at, crit]), key=str(crit),
                                        detail="cần bảng dạng «mã-yêu-cầu: {value, source}»"))
             continue
         for req, entry in reqs.items():
             key = f"{crit}/{req}"
-            line = index.line([crit, req])
+            line = index.line([*at, crit, req])
             if not isinstance(entry, dict) or set(entry) - {"value", "source", "note"}:
                 problems.append(Problem.of("E014", file=path, line=line, key=key,
                                            detail="chỉ dùng các khóa value, source, note"))
@@ -141,7 +152,7 @@ def _load_inputs(path: Path) -> dict[tuple[str, str], InputValue]:
                                            detail="thiếu source: giá trị nhập ngoài phải nêu nguồn"))
                 continue
             out[(str(crit), str(req))] = InputValue(value, str(entry["source"]).strip(), entry.get("note"),
-                                                    line)
+                                                    line, file)
     if problems:
         raise InputError(problems)
     return out

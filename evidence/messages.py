@@ -152,6 +152,18 @@ MESSAGES: dict[str, str] = {
     "W045": "bộ dữ liệu {name} ({path}) chỉ có dòng tiêu đề, không có hàng dữ liệu nào: các yêu cầu dùng "
             "bộ dữ liệu này là thiếu số liệu (0 điểm) cho tới khi tệp có dữ liệu",
     "W046": "hàng này giống hệt hàng {first} (mọi ô): cả hai hàng đều được đếm; xóa một hàng nếu khai trùng",
+    # scenarios, history, run manifest (issue 8, helper I): C028–C029, E075–E079, W059
+    "C028": "đã có kết quả lưu cho mốc {as_of} ({path}), khác kết quả vừa chấm; không ghi đè lặng lẽ: thêm "
+            "--ghi-de để thay, hoặc chấm với --as-of khác",
+    "C029": "tệp {path!r} không dùng được để kiểm lại: {detail}",
+    "E075": "kịch bản không hợp lệ: {detail}",
+    "E076": "kịch bản nêu bộ dữ liệu {name!r} mà hồ sơ không khai trong case.yaml{hint}; có: {known}",
+    "E077": "tệp lịch sử chấm thử không đọc được: {detail}; sửa hoặc chuyển tệp này ra khỏi thư mục lịch sử",
+    "E078": "tệp {name!r} trong thư mục lịch sử không phải kết quả chấm thử của hồ sơ này: {detail}; "
+            "chuyển tệp này ra khỏi thư mục lịch sử",
+    "E079": "tài liệu dự kiến chưa có ngày: ghi Ngày ban hành hoặc Ngày gửi dự kiến (thiếu cả số, ký hiệu lẫn "
+            "ngày thì là tài liệu còn thiếu, không phải tài liệu sẽ có)",
+    "W059": "kết quả đã lưu được tạo bởi cchc {saved}, đang chạy cchc {current}: khác biệt có thể do phiên bản",
 }
 
 

@@ -171,6 +171,14 @@ def _read_rows(table: Table, cols: dict[str, str | None], case_folder: Path, uni
             result.documents.append(doc)
 
 
+def read_rows(table: Table, *, source: str, case_folder: Path, units: dict[str, str]) -> RegisterRead:
+    """Register rows already in a Table (e.g. a scenario's planned documents), read like a register file's."""
+    result = RegisterRead(table.path, source)
+    cols = find_columns(table, COLUMNS)
+    _read_rows(table, cols, case_folder, units, result)
+    return result
+
+
 def read_register(path: Path, *, case_folder: Path, units: dict[str, str]) -> list[Document]:
     """Read a register; raise InputError listing every bad cell (row and column named)."""
     result = inspect_register(path, case_folder=case_folder, units=units)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from rich.console import Console
 
 from engine.cli.common import EXIT_OK, as_of_arg
-from engine.locations import DEFAULT_CASE
+from engine.locations import DEFAULT_CASE, shown
 from evidence.problems import InputError, Problem, did_you_mean
 
 
@@ -28,24 +30,45 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text", help="dạng kết quả (mặc định: text)")
     p.add_argument("--matcher", choices=["durable", "python"], default="durable",
                    help="bộ so khớp tài liệu (mặc định: durable-rules; python: bộ tham chiếu)")
+    p.add_argument("--scenario", "--kich-ban", dest="scenario", metavar="TỆP",
+                   help="kịch bản (YAML): tài liệu, số liệu, giá trị dự kiến; in điểm dự kiến bên cạnh điểm hiện tại, "
+                        "không sửa hồ sơ")
+    p.add_argument("--save", "--luu", dest="save", action="store_true",
+                   help="lưu kết quả cả Sở kèm bản kê vào <hồ sơ>/lich-su/<mốc>.json (xem: cchc history)")
+    p.add_argument("--ghi-de", "--overwrite", dest="overwrite", action="store_true",
+                   help="với --save: thay kết quả đã lưu cho cùng mốc khi kết quả mới khác")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.assess import Assessor
-    from engine.pipeline import prepare
-    from engine.reports import json_result, terminal
+    from engine import history, scenario
+    from engine.pipeline import assessor, prepare
+    from engine.reports import json_result, terminal, terminal_runs
 
     as_of = as_of_arg(args.as_of)
     scheme, evidence = prepare(args.case)
     if args.unit and args.unit not in evidence.units:
         raise InputError(Problem.of("E004", file=evidence.folder / "units.yaml", unit=args.unit,
                                     hint=did_you_mean(args.unit, list(evidence.units))))
-    result = Assessor(scheme, prefer=args.matcher).assess(evidence, as_of=as_of)
+    engine = assessor(scheme, evidence, prefer=args.matcher)
+    result = engine.assess(evidence, as_of=as_of)
+    projected, planned = None, None
+    if args.scenario:
+        planned = scenario.load_scenario(Path(args.scenario), scheme, evidence, current=result.as_of)
+        projected = scenario.project(engine, planned)
+    saved = history.save(result, evidence.folder, overwrite=args.overwrite) if args.save else None
     if args.unit:
         result = result.for_unit(args.unit)
+        projected = projected.for_unit(args.unit) if projected else None
+    console = Console(highlight=False)
     if args.format == "json":
-        print(json_result.render(result))
+        print(json_result.render(result, scenario=projected, scenario_name=args.scenario))
     else:
-        terminal.render(result, Console(highlight=False), detail=args.detail)
+        terminal.render(result, console, detail=args.detail)
+        if projected is not None and planned is not None:
+            terminal_runs.render_scenario(result, projected, args.scenario, console, planned.title)
+    if saved is not None:
+        path, status = saved
+        said = {"created": "Đã lưu", "replaced": "Đã ghi đè", "same": "Đã có sẵn, giống hệt"}[status]
+        print(f"{said}: {shown(path)}", file=sys.stderr)
     return EXIT_OK

@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", metavar="NGÀY", help="mốc đánh giá, vd 30/10/2023")
     p.add_argument("--matcher", choices=["durable", "python"], default="durable",
                    help="bộ so khớp tài liệu (mặc định: durable-rules)")
+    p.add_argument("--scenario", "--kich-ban", dest="scenario", metavar="TỆP",
+                   help="kịch bản (YAML) tài liệu, số liệu dự kiến: tài liệu nêu điểm dự kiến bên cạnh điểm hiện tại")
     p.set_defaults(run=run)
 
 
@@ -52,8 +54,9 @@ def writer_kind(out: Path, kind: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.assess import Assessor
-    from engine.pipeline import prepare
+    from engine import scenario
+    from engine.history import history
+    from engine.pipeline import assessor, prepare
     from engine.reports.inputs import ReportInputs
 
     out = Path(args.out)
@@ -63,10 +66,17 @@ def run(args: argparse.Namespace) -> int:
     if args.unit and args.unit not in evidence.units:
         raise InputError(Problem.of("E004", file=evidence.folder / "units.yaml", unit=args.unit,
                                     hint=did_you_mean(args.unit, list(evidence.units))))
-    result = Assessor(scheme, prefer=args.matcher).assess(evidence, as_of=as_of)
+    engine = assessor(scheme, evidence, prefer=args.matcher)
+    result = engine.assess(evidence, as_of=as_of)
+    projected = None
+    if args.scenario:
+        projected = scenario.project(engine, scenario.load_scenario(Path(args.scenario), scheme, evidence,
+                                                                    current=result.as_of))
+    saved = history(evidence.folder, evidence.case.id)  # the monthly runs kept by `cchc assess --save`
     if args.unit:
         result = result.for_unit(args.unit)
+        projected = projected.for_unit(args.unit) if projected else None
     module = importlib.import_module(WRITERS[kind][0])
-    module.write(ReportInputs(result), out)
+    module.write(ReportInputs(result, scenario=projected, scenario_name=args.scenario, history=saved), out)
     print(f"Đã tạo {out}")
     return EXIT_OK

@@ -89,8 +89,46 @@ def to_dict(a: Assessment) -> dict[str, Any]:
         "points_lost_by_unit": {u: _num(v) for u, v in a.lost_by_unit().items()},
         "warnings": [str(w) for w in a.warnings],
         "provenance": {"engine_version": a.engine_version, "matcher": a.matcher, "files_sha256": a.hashes},
+        "manifest": manifest(a),
     }
 
 
-def render(a: Assessment) -> str:
-    return json.dumps(to_dict(a), ensure_ascii=False, indent=2)
+def manifest(a: Assessment) -> dict[str, Any]:
+    """What produced the result (engine/manifest.py): enough for `cchc verify` to run it again and compare."""
+    return {
+        "cchc_version": a.engine_version,
+        "case": a.case_id,
+        "scheme": {"id": a.scheme_id, "version": a.scheme_version, "rules_sha256": a.rules_hash,
+                   "rule_files_sha256": dict(sorted(a.rules_files.items()))},
+        "as_of": _day(a.as_of),
+        "unit": a.unit_filter,
+        "matcher": a.matcher,
+        "evidence_sha256": dict(sorted(a.hashes.items())),
+    }
+
+
+def scenario_block(current: Assessment, projected: Assessment, name: str | None) -> dict[str, Any]:
+    """The projection of a scenario (engine/scenario.py) beside the current result, criterion by criterion."""
+    now = {c.id: c for c in current.criteria}
+    return {
+        "file": name,
+        "as_of": _day(projected.as_of),
+        "total": _num(projected.total),
+        "max": _num(projected.max),
+        "index_percent": _num(projected.index_percent),
+        "classification": projected.classification,
+        "reachable": _num(projected.reachable),
+        "change": _num(projected.total - current.total),
+        "criteria": [{"id": c.id, "points": _num(now[c.id].points) if c.id in now else None,
+                      "projected": _num(c.points), "change": _num(c.points - now[c.id].points) if c.id in now else None,
+                      "status": STATUS[c.status]} for c in projected.criteria],
+        "evidence_sha256": dict(sorted(projected.hashes.items())),
+        "warnings": [str(w) for w in projected.warnings if w not in current.warnings],  # what the plan adds
+    }
+
+
+def render(a: Assessment, *, scenario: Assessment | None = None, scenario_name: str | None = None) -> str:
+    out = to_dict(a)
+    if scenario is not None:
+        out["scenario"] = scenario_block(a, scenario, scenario_name)
+    return json.dumps(out, ensure_ascii=False, indent=2)
