@@ -10,6 +10,7 @@ recomputes a score: it lays out the `Assessment` the JSON result also shows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class UnitSection:
     items: tuple[Item, ...]
 
 
+@cache  # compiling the template once is most of the time a report takes
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("engine.reports", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
