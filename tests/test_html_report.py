@@ -152,6 +152,17 @@ def test_cchc_report_writes_the_html_report(tmp_path) -> None:
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+def test_one_units_report_has_only_its_section(q3_result) -> None:
+    mine = q3_result.for_unit("thanh-tra")
+    html = html_report.render(ReportInputs(mine))
+    page = _Parsed(html)
+    assert [v for t, n, v in page.attributes if t == "section" and n == "class"] == ["unit"]
+    assert "Đơn vị: Thanh tra Sở" in " ".join(" ".join(page.text).split())
+    assert 'id="bieu-do-con-lay-duoc"' not in html and 'id="bieu-do-da-mat"' not in html  # others' figures
+    section = " ".join(_Parsed(html.split('<section class="unit"', 1)[1].split("</section>", 1)[0]).text)
+    assert f"Sở được thêm {points(q3_result.stake_by_unit()['thanh-tra'])} điểm" in " ".join(section.split())
+
+
 def test_history_draws_one_column_per_saved_run(seed_result) -> None:
     history = tuple(
         HistoryPoint(as_of=date(2023, month, 28), total=Decimal(total), max=Decimal(100), reachable=Decimal(reach),

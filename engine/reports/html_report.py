@@ -10,8 +10,8 @@ recomputes a score: it lays out the `Assessment` the JSON result also shows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -90,6 +90,8 @@ def _charts(inputs: ReportInputs) -> dict[str, Chart]:
         "Điểm đạt so với điểm tối đa của từng lĩnh vực; thanh đầy là đạt đủ điểm.",
         [(f"{f.id}. {f.title}", f.points, f.max, f"{points(f.points)} / {points(f.max)}") for f in a.fields if f.max],
     )}
+    if a.unit_filter:  # one unit's report: its own figures head its section; others' would mislead
+        return charts
     stakes = a.stake_by_unit()
     if stakes:
         charts["winnable"] = ranked(

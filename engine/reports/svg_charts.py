@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-WIDTH = 720  # viewBox units; the SVG scales to the page width
-TRACK = 540  # longest bar of a horizontal chart
+WIDTH = 620  # viewBox units, about the pixels the chart gets beside its table: text stays at its size
+TRACK = 440  # longest bar of a horizontal chart
 ROW = 44  # a label line, then its bar
 BAR = 16
-LABEL_CHARS = 90  # a label longer than this is shortened on the chart (the table keeps it whole)
+LABEL_CHARS = 86  # a label longer than this is shortened on the chart (the table keeps it whole)
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Chart:
     bars: tuple[Bar, ...]
     height: float
     vertical: bool = False
+    width: int = WIDTH
 
 
 def _short(label: str) -> str:
