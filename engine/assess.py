@@ -289,7 +289,7 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
         fields=fields, last_official=comparison, units=dict(evidence.units), matcher=matcher.name,
         engine_version=engine_version(), hashes=dict(evidence.hashes),
         warnings=tuple(dict.fromkeys(warnings)),  # a dataset read by two requirements warns once
-        assumptions=_scheme_assumptions(scheme), official=official,
+        assumptions=_scheme_assumptions(scheme), official=official, province=scheme.province, year=scheme.year,
     )
 
 

@@ -132,6 +132,8 @@ class Assessment:
     rules_hash: str | None = None  # SHA-256 over the scheme's rule files, for the run manifest
     # this period's official result where case.yaml records it (`change`: self-score total minus its total)
     official: OfficialComparison | None = None
+    province: str | None = None  # the scheme's province (a plan's place and heading)
+    year: int | None = None  # the year the scheme assesses (a plan remedies year N for year N+1)
 
     def stake_by_unit(self) -> dict[str, Decimal]:
         """Points each unit's open items can still win, criterion by criterion added up."""
