@@ -247,9 +247,10 @@ def _classify(scheme: Scheme, index: Decimal) -> str:
 
 def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -> Assessment:
     problems = case_problems(scheme, evidence)  # the checks `cchc evidence check` reports, no more, no less
-    if problems:
-        raise InputError(problems)
-    warnings: list[Problem] = list(evidence.warnings)  # what reading the case found (duplicates, fonts…)
+    if any(p.severity == "error" for p in problems):
+        raise InputError([p for p in problems if p.severity == "error"])
+    # what reading the case found (duplicates, fonts…), then what only the scheme tells (W056)
+    warnings: list[Problem] = [*evidence.warnings, *problems]
     case = evidence.case
     if case.scheme_version and case.scheme_version != scheme.version:
         warnings.append(Problem.of("W002", file="case.yaml", case_version=case.scheme_version,
@@ -265,6 +266,8 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
                                  missing=(), reachable=Decimal(0), stake_by_unit={}, lost_by_unit={},
                                  lost=Decimal(0),
                                  trace=(f"Không áp dụng: {case.not_applicable[crit.id]}",))
+            if case.official is not None and crit.id in case.official.criteria:
+                result = replace(result, official=case.official.criteria[crit.id])
             results.append(result)
 
     applicable = [r for r in results if r.applicable]
@@ -279,6 +282,9 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
     last = case.last_official
     comparison = None if last is None else OfficialComparison(
         last.year, last.total, last.classification, total - last.total, last.source)
+    this = case.official
+    official = None if this is None else OfficialComparison(
+        this.year, this.total, this.classification, total - this.total, this.source, this.rank)
     return Assessment(
         case_id=case.id, case_title=case.title, unit_name=case.unit, scheme_id=scheme.id,
         scheme_title=scheme.title, scheme_version=scheme.version, as_of=as_of, total=total, max=maximum,
@@ -289,7 +295,8 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
         fields=fields, last_official=comparison, units=dict(evidence.units), matcher=matcher.name,
         engine_version=engine_version(), hashes=dict(evidence.hashes),
         warnings=tuple(dict.fromkeys(warnings)),  # a dataset read by two requirements warns once
-        assumptions=_scheme_assumptions(scheme), period=case.period,
+        assumptions=_scheme_assumptions(scheme), period=case.period, official=official, province=scheme.province,
+        year=scheme.year,
     )
 
 

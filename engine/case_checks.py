@@ -28,11 +28,13 @@ ONE = Decimal(1)
 
 
 def case_problems(scheme: Scheme, evidence: Evidence) -> list[Problem]:
-    """Every error of the evidence against the scheme, each with its file and line or row."""
+    """Every error of the evidence against the scheme (and the warnings only the scheme can tell, W056),
+    each with its file and line or row."""
     problems = link_problems(evidence.documents, evidence.folder, {c.id: [r.id for r in c.requires]
                                                                    for c in scheme.criteria()})
     problems += _input_problems(scheme, evidence)
     problems += _not_applicable_problems(scheme, evidence)
+    problems += official_problems(scheme, evidence)
     problems += _owner_problems(scheme, evidence)
     problems += _undecided_rows(scheme, evidence)
     return problems
@@ -85,6 +87,32 @@ def _not_applicable_problems(scheme: Scheme, evidence: Evidence) -> list[Problem
                        line=lines.line(["not_applicable", crit_id]) if lines else None,
                        what=f"tiêu chí {crit_id!r} (khóa not_applicable)", hint=did_you_mean(crit_id, criteria))
             for crit_id in evidence.case.not_applicable if crit_id not in criteria]
+
+
+def official_problems(scheme: Scheme, evidence: Evidence) -> list[Problem]:
+    """`official.criteria`: each id a criterion of the scheme (E010), each score within [0, its max] (E070), and,
+    when every criterion is recorded, their sum the official total (W056), each with case.yaml's line."""
+    official = evidence.case.official
+    if official is None or not official.criteria:
+        return []
+    file, lines = evidence.folder / CASE_FILE, evidence.case_lines
+    known = {c.id: c for c in scheme.criteria()}
+    problems = []
+    for crit_id, value in official.criteria.items():
+        line = lines.line(["official", "criteria", crit_id]) if lines else None
+        crit = known.get(crit_id)
+        if crit is None:
+            problems.append(Problem.of("E010", file=file, line=line, hint=did_you_mean(crit_id, list(known)),
+                                       what=f"tiêu chí {crit_id!r} (khóa official.criteria)"))
+        elif not Decimal(0) <= value <= crit.max:
+            problems.append(Problem.of("E070", file=file, line=line, criterion=crit_id, crit_id=crit_id,
+                                       value=points(value), max=points(crit.max)))
+    if not problems and set(official.criteria) == set(known):
+        recorded = sum(official.criteria.values(), Decimal(0))
+        if recorded != official.total:
+            problems.append(Problem.of("W056", file=file, line=lines.line(["official", "criteria"]) if lines else None,
+                                       sum=points(recorded), total=points(official.total)))
+    return problems
 
 
 def _owner_problems(scheme: Scheme, evidence: Evidence) -> list[Problem]:

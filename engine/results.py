@@ -79,6 +79,11 @@ class CriterionResult:
     evidence: tuple[EvidenceRef, ...] = ()  # the register rows that met its document requirements
     official: Decimal | None = None  # the council's points for it, where case.yaml records them
 
+    @property
+    def difference(self) -> Decimal | None:
+        """Self-score minus the council's points: above zero, the self-assessment was optimistic."""
+        return None if self.official is None else self.points - self.official
+
 
 @dataclass(frozen=True)
 class FieldResult:
@@ -95,6 +100,7 @@ class OfficialComparison:
     classification: str | None
     change: Decimal
     source: str
+    rank: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,10 @@ class Assessment:
     rules_hash: str | None = None  # SHA-256 over the scheme's rule files, for the run manifest
     period: str = ""  # the case's assessment year ("2023"), for the heading of the forms a unit submits
     rules_files: dict[str, str] = field(default_factory=dict)  # each rule file → SHA-256, to name what changed
+    # this period's official result where case.yaml records it (`change`: self-score total minus its total)
+    official: OfficialComparison | None = None
+    province: str | None = None  # the scheme's province (a plan's place and heading)
+    year: int | None = None  # the year the scheme assesses (a plan remedies year N for year N+1)
 
     def stake_by_unit(self) -> dict[str, Decimal]:
         """Points each unit's open items can still win, criterion by criterion added up."""
@@ -139,6 +149,13 @@ class Assessment:
     def winnable(self) -> Decimal:
         return self.reachable - self.total
 
+    def calibrated(self) -> tuple[CriterionResult, ...]:
+        """The criteria the council's points are recorded for (official.criteria in case.yaml)."""
+        return tuple(c for c in self.criteria if c.official is not None)
+
+    def calibration_difference(self) -> Decimal:
+        """Self-score minus official points, added up over the calibrated criteria."""
+        return sum((c.points - c.official for c in self.calibrated() if c.official is not None), Decimal(0))
 
     def for_unit(self, unit: str) -> Assessment:
         """Only the criteria a unit owns (or has items in), and only that unit's items.

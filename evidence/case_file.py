@@ -21,6 +21,9 @@ class OfficialResult(_Model):
     classification: str | None = None
     rank: str | None = None
     source: str
+    # the council's points per criterion (criterion id → points), where the decision or the plan gives them:
+    # every report sets the self-score beside them (checked against the scheme in engine/case_checks.py)
+    criteria: dict[str, Decimal] = {}
 
 
 class DatasetSource(_Model):

@@ -6,6 +6,7 @@ E001–E014 case loading · E015–E049 registers as kept (Excel, folders, expor
 E050–E059, W040–W044 reading files people keep safely (YAML limits, merged cells, memory)
 C001–C009 assess CLI · C010–C029 other commands · W001–W005 assess · W010–W019 rules · W020–W039 evidence
 E060–E069, W045–W049 values and rows that would change a score unseen (out-of-range inputs, repeated rows…)
+E070–E074, W056–W058, C026–C027 calibration against the official appraisal, the remediation plan
 
 Codes never change meaning once released; docs/error-codes.md lists them all and
 a test checks that list against this catalogue.
@@ -164,6 +165,11 @@ MESSAGES: dict[str, str] = {
     "E079": "tài liệu dự kiến chưa có ngày: ghi Ngày ban hành hoặc Ngày gửi dự kiến (thiếu cả số, ký hiệu lẫn "
             "ngày thì là tài liệu còn thiếu, không phải tài liệu sẽ có)",
     "W059": "kết quả đã lưu được tạo bởi cchc {saved}, đang chạy cchc {current}: khác biệt có thể do phiên bản",
+    # calibration against the official appraisal (issue 8, part H): E070–E074, W056–W058, C026–C027
+    "E070": "điểm thẩm định của tiêu chí {crit_id} là {value}, ngoài khoảng từ 0 đến {max} (điểm tối đa của "
+            "tiêu chí); ghi đúng điểm Hội đồng chấm",
+    "W056": "điểm thẩm định từng tiêu chí (official.criteria) cộng lại {sum}, khác tổng điểm chính thức "
+            "official.total {total}: kiểm tra lại điểm từng tiêu chí",
 }
 
 

@@ -33,7 +33,7 @@ def _by_nfc(root: Path, relative: str) -> Path | None:
         if part == ".":
             continue
         exact = current / part
-        if exact.exists():
+        if _exists(exact):
             current = exact
             continue
         try:
@@ -46,6 +46,14 @@ def _by_nfc(root: Path, relative: str) -> Path | None:
     return current
 
 
+def _exists(path: Path) -> bool:
+    """Whether `path` exists; a name the system cannot hold (ENAMETOOLONG…) names no file, and is no crash."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 def inside(folder: Path, relative: str) -> Path:
     """Resolve `relative` against `folder`; raise PathEscapeError when it leads outside."""
     text = relative.strip()
@@ -56,7 +64,7 @@ def inside(folder: Path, relative: str) -> Path:
     root = folder.resolve()
     text = text.replace("\\", "/")
     target = (root / text).resolve()
-    if not target.exists():
+    if not _exists(target):
         found = _by_nfc(root, text)
         if found is not None:
             target = found.resolve()

@@ -97,3 +97,11 @@ def test_names_match_in_nfc_and_never_leave_the_case(tmp_path: Path, parts: list
             inside(root, name)
         return
     assert inside(root, name) == stored.resolve()
+
+
+def test_a_tep_cell_too_long_for_the_file_system_is_no_crash(tmp_path: Path) -> None:
+    """Found by test_register_hostile: a 5 000-letter `Tệp` cell raised OSError (File name too long)."""
+    from evidence.paths import inside
+
+    target = inside(tmp_path, "a" * 5000)
+    assert target.parent == tmp_path.resolve() and not target.name.startswith("/")

@@ -58,6 +58,26 @@ def _criterion(c: CriterionResult) -> dict[str, Any]:
              "kind": e.kind, "subject": e.subject, "file": e.file, "source": e.source, "row": e.row}
             for e in c.evidence
         ],
+        # the council's points (official.criteria in case.yaml) and self-score minus them; null when not recorded
+        "official": None if c.official is None else _num(c.official),
+        "difference": None if c.difference is None else _num(c.difference),
+    }
+
+
+def _calibration(a: Assessment) -> dict[str, Any] | None:
+    """Self-score against the official appraisal over the criteria it records; null when none is recorded."""
+    rows = a.calibrated()
+    if not rows:
+        return None
+    official = a.official
+    return {
+        "source": None if official is None else official.source,
+        "year": None if official is None else official.year,
+        "criteria": len(rows),
+        "self_points": _num(sum((c.points for c in rows), Decimal(0))),
+        "official_points": _num(sum((c.official for c in rows if c.official is not None), Decimal(0))),
+        "difference": _num(a.calibration_difference()),  # above zero: the self-assessment was optimistic
+        "differing": [c.id for c in rows if c.difference],
     }
 
 
@@ -82,6 +102,11 @@ def to_dict(a: Assessment) -> dict[str, Any]:
             "year": last.year, "total": _num(last.total), "classification": last.classification,
             "change": _num(last.change), "source": last.source,
         },
+        "official": None if a.official is None else {
+            "year": a.official.year, "total": _num(a.official.total), "classification": a.official.classification,
+            "rank": a.official.rank, "difference": _num(a.official.change), "source": a.official.source,
+        },
+        "calibration": _calibration(a),
         "fields": [{"id": f.id, "title": f.title, "points": _num(f.points), "max": _num(f.max)}
                    for f in a.fields],
         "criteria": [_criterion(c) for c in a.criteria],

@@ -8,6 +8,8 @@ scored what), an explanation of every point lost, then the assumptions the score
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -192,6 +194,43 @@ def _assumptions(a: Assessment) -> Text:
     return t
 
 
+def _signed(value: Decimal) -> str:
+    return f"+{points(value)}" if value > 0 else points(value)
+
+
+def _calibration(a: Assessment, *, full: bool) -> list[Text | Table]:
+    """Self-score beside the council's points (official.criteria): in the summary only the criteria that
+    differ, with --chi-tiet every criterion recorded. Above zero, the self-assessment was optimistic."""
+    rows = a.calibrated()
+    if not rows:
+        return []
+    source = f" ({a.official.source})" if a.official else ""
+    differ = [c for c in rows if c.difference]
+    diff = a.calibration_difference()
+    head = Text(f"\nĐối chiếu với kết quả thẩm định{source}", style="bold underline")
+    said = Text(f"{len(rows)} tiêu chí có điểm thẩm định; tổng chênh lệch (tự chấm − thẩm định): {_signed(diff)}"
+                + ("" if differ else "; không tiêu chí nào chênh lệch")
+                + ("" if full or not differ else f"; {len(differ)} tiêu chí chênh lệch:"))
+    shown = rows if full else differ
+    if not shown:
+        return [head, said]
+    table = Table(box=None, pad_edge=False)
+    table.add_column("TC", no_wrap=True)
+    table.add_column("Tự chấm", justify="right", no_wrap=True)
+    table.add_column("Thẩm định", justify="right", no_wrap=True)
+    table.add_column("Chênh lệch", justify="right", no_wrap=True)
+    table.add_column("Tiêu chí", no_wrap=False)
+    for c in shown:
+        d = c.difference or Decimal(0)
+        style = "red" if d > 0 else "yellow" if d < 0 else ""
+        table.add_row(c.id, points(c.points), points(c.official or Decimal(0)), Text(_signed(d), style=style), c.title)
+    if full:
+        table.add_row("Tổng", points(sum((c.points for c in rows), Decimal(0))),
+                      points(sum((c.official or Decimal(0) for c in rows), Decimal(0))), _signed(diff), "",
+                      style="bold")
+    return [head, said, table]
+
+
 def _field_table(a: Assessment) -> Table:
     table = Table(box=None, pad_edge=False)
     table.add_column("Lĩnh vực", no_wrap=True)
@@ -233,6 +272,8 @@ def render(a: Assessment, console: Console, *, detail: bool = False) -> None:
         more = f" ({TOP} mục lớn nhất trong {len(lessons)})" if limit and len(lessons) > limit else ""
         console.print(Text(f"\nĐã mất — hạn đã qua, bài học cho năm sau{more}", style="bold underline"))
         console.print(_item_lines(a, lessons[:limit], lost=True))
+    for part in _calibration(a, full=detail):
+        console.print(part)
     if detail:
         console.print(_table(a))
         explanations = _explanations(a)
