@@ -63,6 +63,10 @@ def history_folder(case_folder: Path) -> Path:
 def save(result: Assessment, case_folder: Path, *, overwrite: bool = False) -> tuple[Path, str]:
     """Keep the department's result; ("created" | "same" | "replaced"). InputError C028 rather than
     overwrite a different result of the same as-of date unasked."""
+    from engine import locations  # read at call time: a test stands in for site-packages
+
+    if case_folder.resolve().is_relative_to(locations.INSTALLED.resolve()):  # data cchc carries is not the user's
+        raise InputError(Problem.of("C022", case=case_folder.name))
     path = history_folder(case_folder) / f"{result.as_of.isoformat()}.json"
     text = render(result) + "\n"
     if path.exists():

@@ -144,6 +144,8 @@ MESSAGES: dict[str, str] = {
     # cchc report (C020–C029)
     "C020": "loại tài liệu {kind!r} không ghi được tệp {path!r}; đuôi tệp cần là: {allowed}",
     "C021": "không biết xuất tệp {path!r} thành tài liệu gì; đuôi tệp cần là một trong: {allowed}",
+    "C022": "hồ sơ {case!r} là hồ sơ mẫu cài cùng cchc, không lưu lịch sử vào đó được: chép ra thư mục của bạn "
+            "(cp -r) rồi chấm thư mục ấy với --save",
     # nothing scored quietly (issue 7, part B): E060–E069, W045–W049
     "E060": "giá trị nhập ngoài {key!r} là {value}, vượt điểm tối đa {max} của {what}; "
             "điểm nhập không được lớn hơn điểm tối đa (cchc không tự cắt bớt)",

@@ -51,3 +51,22 @@ def test_the_evidence_example_runs_verbatim(tmp_path) -> None:
     assert "0 lỗi" in done.stdout and "Hồ sơ dùng được để chấm điểm" in done.stdout
     assert "Thanh tra Sở: 3 mục còn làm được, nếu khắc phục hết được thêm 1,75 điểm" in done.stdout
     assert (tmp_path / "ho-so-thu" / "so-dang-ky" / "thanh-tra.xlsx").is_file()
+
+
+def test_the_scenario_history_and_verify_example_runs_verbatim(tmp_path) -> None:
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"kiểm lại một kết quả \(chạy được nguyên văn.*?```sh\n(.+?)\n```", readme, flags=re.S)
+    shutil.copytree(ROOT / "cases", tmp_path / "cases")
+    env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}",
+           "COLUMNS": "120"}
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "86,03" in done.stdout and "Tốt" in done.stdout  # the Q3 scenario's projection
+    assert "Giống hệt" in done.stdout
+    assert (tmp_path / "ho-so-thang" / "lich-su" / "2023-12-26.json").is_file()

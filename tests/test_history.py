@@ -138,3 +138,18 @@ def test_report_receives_the_history(capsys, monkeypatch, case: Path, tmp_path: 
     code, _, err = run(capsys, "report", str(case), "--out", str(tmp_path / "x.probe"))
     assert code == 0, err
     assert [p.as_of.isoformat() for p in seen["inputs"].history] == ["2024-08-31", "2024-09-30"]
+
+
+def test_a_case_cchc_carries_is_never_written_into(tmp_path: Path, monkeypatch) -> None:
+    """After `pip install .` the embedded cases live in site-packages: --save refuses instead of writing there."""
+    from engine import history, locations
+    from engine.pipeline import run
+
+    installed = tmp_path / "site-packages" / "engine" / "_data"
+    case = installed / "cases" / "ha-giang-sonnptnt-2023"
+    shutil.copytree(CASES / "ha-giang-sonnptnt-2023", case)
+    monkeypatch.setattr(locations, "INSTALLED", installed)
+    with pytest.raises(InputError) as exc:
+        history.save(run(case, prefer="python"), case)
+    assert [p.code for p in exc.value.problems] == ["C022"]
+    assert not (case / history.HISTORY_DIR).exists()
