@@ -55,15 +55,23 @@ class Assessor:
         self.scheme = scheme
         self.rule_files = dict(rule_files or {})  # the scheme's files and their SHA-256, for the run manifest
         self.matcher = matcher or make_matcher(document_requirements.compile_patterns(scheme), prefer=prefer)
-        # Python 3.13 cannot load durable-rules: every report says which matcher ran and why.
-        self.notes = [Problem.of("W003", detail=f"Python {sys.version.split()[0]}")] \
-            if prefer == "durable" and self.matcher.name != "durable-rules" else []
+        # Python 3.13 cannot load the released durable-rules: every report says which matcher ran and why,
+        # and how to get the patched build (W070).
+        self.notes = _fallback_notes() if prefer == "durable" and self.matcher.name != "durable-rules" else []
 
     def assess(self, evidence: Evidence, *, as_of: date | None = None) -> Assessment:
         result = _assess(self.scheme, self.matcher, evidence, as_of or evidence.case.as_of)
         if self.rule_files:
             result = replace(result, rules_hash=rules_hash(self.rule_files), rules_files=dict(self.rule_files))
         return replace(result, warnings=(*self.notes, *result.warnings)) if self.notes else result
+
+
+def _fallback_notes() -> list[Problem]:
+    from engine.doctor import BUILD_COMMAND
+
+    python = sys.version.split()[0]
+    return [Problem.of("W003", detail=f"Python {python}"),
+            Problem.of("W070", version=python, command=BUILD_COMMAND)]
 
 
 def _input_outcome(crit: Criterion, req: InputRequirement, value: InputValue | None) -> Outcome:

@@ -172,6 +172,17 @@ MESSAGES: dict[str, str] = {
             "tiêu chí); ghi đúng điểm Hội đồng chấm",
     "W056": "điểm thẩm định từng tiêu chí (official.criteria) cộng lại {sum}, khác tổng điểm chính thức "
             "official.total {total}: kiểm tra lại điểm từng tiêu chí",
+    # durable-rules on Python >= 3.13 (issue 11): cchc doctor, C040–C044, W070–W072
+    "C040": "không dựng được durable-rules trên máy này: thiếu {what}; bộ so khớp Python thuần vẫn chạy, "
+            "kết quả chấm như nhau",
+    "C041": "gói nguồn durable-rules tải về có SHA-256 {got}, khác giá trị cchc ghim {expected}: "
+            "từ chối dựng và cài (gói trên kho gói đã bị thay đổi hoặc tải hỏng)",
+    "C042": "không tải được gói nguồn durable-rules từ kho gói (mất mạng hoặc không tới được kho gói): {detail}; "
+            "bộ so khớp Python thuần vẫn chạy",
+    "C043": "dựng durable-rules thất bại ở bước {step}: {detail}; chưa cài gì, bộ so khớp Python thuần vẫn chạy",
+    "C044": "cài durable-rules đã vá thất bại: {detail}",
+    "W070": "để dùng bộ máy luật durable-rules trên Python {version}, chạy một lần: {command} "
+            "(cần gcc và mạng; xem docs/durable-rules.md)",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,6 +33,11 @@ yaml.SafeDumper.add_representer(
 
 DURABLE = _durable_available()
 EXPECTED_MATCHER = "durable-rules" if DURABLE else "python"
+# CI's Python 3.13 run builds the patched durable-rules first (.ci/run): without this check a failed build
+# would pass quietly on the plain matcher, and the differential tests durable = plain would all skip.
+if os.environ.get("CCHC_REQUIRE_DURABLE") == "1" and not DURABLE:
+    raise pytest.UsageError(f"CCHC_REQUIRE_DURABLE=1 nhưng durable-rules không nạp được trên Python "
+                            f"{sys.version.split()[0]}; chạy `cchc doctor` để xem lý do")
 
 
 @pytest.fixture(scope="session")
