@@ -176,6 +176,38 @@ def test_assess_without_durable_says_once_how_to_enable_it(monkeypatch: pytest.M
         assert doctor.BUILD_COMMAND in hint.message and sys.version.split()[0] in hint.message
 
 
+def _report_text(path: Path) -> str:
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True)
+        return "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v)
+    if path.suffix == ".docx":
+        import docx
+
+        return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "kind"), [("ket-qua.xlsx", "ket-qua"), ("bieu.xlsx", "bieu-tu-cham"),
+                                            ("bao-cao.html", "bao-cao"), ("ke-hoach.md", "ke-hoach"),
+                                            ("ke-hoach.docx", "ke-hoach")])
+def test_every_report_says_the_plain_matcher_ran_when_durable_does_not_load(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, kind: str) -> None:
+    def unavailable() -> None:
+        raise ImportError("undefined symbol: PyEval_CallObject")
+
+    out = tmp_path / name
+    with monkeypatch.context() as patched:
+        patched.setattr(durable_matcher, "load_durable", unavailable)
+        patched.setattr(matching, "_warned", True)  # the RuntimeWarning is another test's subject
+        assert main(["report", "--out", str(out), "--loai", kind]) == 0
+    assert "W003" in _report_text(out)
+    plain = tmp_path / f"plain-{name}"
+    assert main(["report", "--out", str(plain), "--loai", kind, "--matcher", "python"]) == 0
+    assert "W003" not in _report_text(plain)  # chosen on purpose: nothing to warn about
+
+
 def test_assess_with_durable_says_nothing_about_it(seed) -> None:
     scheme, evidence = seed
     codes = [w.code for w in Assessor(scheme, prefer="python").assess(evidence).warnings]

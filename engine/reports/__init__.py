@@ -15,6 +15,9 @@ No module here recomputes a score: each one lays out what `engine.assess` conclu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol
+
 # kind → (module, extensions it writes); the first kind listed for an extension is its default
 WRITERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ket-qua": ("engine.reports.workbook", (".xlsx",)),
@@ -22,3 +25,15 @@ WRITERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bao-cao": ("engine.reports.html_report", (".html", ".htm")),
     "ke-hoach": ("engine.reports.plan", (".docx", ".md")),
 }
+
+
+class _Warned(Protocol):
+    code: str
+
+
+def fallback_note(warnings: Iterable[_Warned]) -> str:
+    """For the writers that list no warnings (.xlsx, plan): the plain matcher ran because durable-rules did not
+    load (W003), or "" when it did. Every report must say which matcher scored it (issue 11)."""
+    if not any(w.code == "W003" for w in warnings):
+        return ""
+    return "Bộ so khớp: Python thuần, vì durable-rules không nạp được (W003; kết quả chấm như nhau)"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from engine.reports import fallback_note
 from engine.reports.inputs import ReportInputs
 from engine.results import Assessment, CriterionResult, FieldResult, MissingItem
 from evidence.formatting import day, percent, points
@@ -65,6 +66,7 @@ class Plan:
     signer: tuple[str, ...]
     as_of_iso: str  # fixes the .docx core properties: same input, same file
     criteria: tuple[str, ...] = field(default=())  # ids of the criteria section II names, in order
+    matcher_note: str = ""  # durable-rules did not load (W003); its own line: .docx comments take 255 characters
 
 
 # ---- what the plan says --------------------------------------------------------------------------------------
@@ -316,6 +318,7 @@ def build(inputs: ReportInputs) -> Plan:
                   f"năm {year + 1 if year else BLANK}"),
         draft_note=(f"DỰ THẢO do cchc lập từ kết quả chấm tại mốc {day(a.as_of)} ({a.scheme_title}, phiên bản "
                     f"{a.scheme_version}); các chỗ {BLANK} do cơ quan điền trước khi trình ký."),
+        matcher_note=fallback_note(a.warnings),
         body=tuple(body),
         recipients=(f"- {BLANK};", f"- Lưu: VT, {BLANK}."),
         signer=(f"{BLANK} (CHỨC VỤ NGƯỜI KÝ)", "(Ký, ghi rõ họ tên)", BLANK),
@@ -335,6 +338,8 @@ def plan_markdown(plan: Plan) -> str:
     lines = [f"{plan.parent}  ", f"**{plan.agency}**  ", plan.number, "",
              "**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**  ", "**Độc lập - Tự do - Hạnh phúc**  ", f"*{plan.place_date}*",
              "", f"# {plan.title}", "", f"**{plan.subtitle}**", "", f"*{plan.draft_note}*", ""]
+    if plan.matcher_note:
+        lines += [f"*{plan.matcher_note}.*", ""]
     for block in plan.body:
         if isinstance(block, Heading):
             lines += [f"{'#' * (block.level + 1)} {block.text}", ""]

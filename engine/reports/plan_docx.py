@@ -169,6 +169,8 @@ def _document(plan: Plan):
     _line(doc.add_paragraph(), plan.subtitle, BODY_PT, bold=True)
     _line(doc.add_paragraph(), "―――――――", BODY_PT)
     _line(doc.add_paragraph(), plan.draft_note, 12, italic=True)
+    if plan.matcher_note:
+        _line(doc.add_paragraph(), f"{plan.matcher_note}.", 12, italic=True)
     for block in plan.body:
         if isinstance(block, Heading):
             _heading(doc, block)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from engine.reports import fallback_note
 from engine.reports import xlsx_layout as x
 from engine.reports.inputs import ReportInputs
 from engine.results import STATUS, Assessment, CriterionResult, EvidenceRef
@@ -95,11 +96,12 @@ def _heading(sheet: Any, a: Assessment) -> int:
     sheet.cell(3, 4).alignment = Alignment(horizontal="center")
     title = f"BIỂU TỰ CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}"
     who = f" — {a.units.get(a.unit_filter, a.unit_filter)}" if a.unit_filter else ""
+    matcher = f" {note}." if (note := fallback_note(a.warnings)) else ""
     rows = [(title, Font(bold=True, size=13)),
             (f"(Kèm theo tài liệu kiểm chứng; theo {a.scheme_title}, phiên bản {a.scheme_version}){who}",
              Font(italic=True)),
             (f"Tự chấm tại ngày {day(a.as_of)} bằng cchc {a.engine_version}. {UNVERIFIED}: tiêu chí có giả định chưa "
-             "đối chiếu văn bản gốc (liệt kê cuối biểu).", Font(size=9))]
+             f"đối chiếu văn bản gốc (liệt kê cuối biểu).{matcher}", Font(size=9))]
     for row, (text, font) in enumerate(rows, start=5):
         cell = x.put(sheet, row, 1, text)
         cell.font = font

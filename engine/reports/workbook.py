@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from engine.reports import fallback_note
 from engine.reports import xlsx_layout as x
 from engine.reports.inputs import HistoryPoint, ReportInputs
 from engine.results import ITEM_STATE, STANDING, STATUS, Assessment, CriterionResult, MissingItem
@@ -59,6 +60,8 @@ def _names(a: Assessment, ids: tuple[str, ...]) -> str:
 def _heading(sheet: Any, a: Assessment, what: str, span: int) -> int:
     row = x.title(sheet, 1, f"{what} — {a.unit_name}", span=span)
     who = f" · Đơn vị: {a.units.get(a.unit_filter, a.unit_filter)}" if a.unit_filter else ""
+    note = fallback_note(a.warnings)
+    who += f" · {note}" if note else ""
     return x.title(sheet, row, f"{a.scheme_title} (phiên bản {a.scheme_version}) · Mốc đánh giá {day(a.as_of)} · "
                                f"cchc {a.engine_version}{who}", size=10, bold=False, span=span) + 1
 
