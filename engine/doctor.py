@@ -122,7 +122,8 @@ def verify_sdist(sdist: Path, expected: str = SDIST_SHA256) -> None:
 
 
 def unpack(sdist: Path, dest: Path) -> Path:
-    """The sdist's source folder. The `data` filter refuses members that would land outside `dest`."""
+    """The sdist's source folder. The `data` filter (Python >= 3.11.4, so every Python that needs the build)
+    refuses members that would land outside `dest`."""
     with tarfile.open(sdist) as tar:
         tar.extractall(dest, filter="data")
     return dest / SDIST_NAME.removesuffix(".tar.gz")

@@ -23,6 +23,7 @@ from engine import doctor
 from engine.assess import Assessor
 from engine.cli import main
 from engine.matching import durable_matcher
+from engine.reports import WRITERS
 from evidence.problems import InputError
 from tests.conftest import DURABLE
 
@@ -189,9 +190,8 @@ def _report_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("name", "kind"), [("ket-qua.xlsx", "ket-qua"), ("bieu.xlsx", "bieu-tu-cham"),
-                                            ("bao-cao.html", "bao-cao"), ("ke-hoach.md", "ke-hoach"),
-                                            ("ke-hoach.docx", "ke-hoach")])
+@pytest.mark.parametrize(("name", "kind"), [(f"{kind}{ext}", kind) for kind, (_, exts) in WRITERS.items()
+                                            for ext in exts])  # every writer, so a new one is covered too
 def test_every_report_says_the_plain_matcher_ran_when_durable_does_not_load(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, kind: str) -> None:
     def unavailable() -> None:
