@@ -191,3 +191,14 @@ def test_property_the_plan_names_exactly_the_criteria_below_their_max(seed, data
 
 
 _SEED_RESULT: dict[str, object] = {}
+
+
+def test_a_long_scheme_title_still_writes_the_docx(tmp_path: Path) -> None:
+    """The draft note goes into the .docx core properties too, whose comments field holds 255 characters."""
+    result = assess_case(SEED, prefer="python")
+    result = replace(result, scheme_title="Bộ Chỉ số CCHC " + "rất dài " * 60)
+    out = tmp_path / "dai.docx"
+    plan_module.write(ReportInputs(result), out)
+    document = Document(str(out))
+    assert len(document.core_properties.comments) <= 255
+    assert any("rất dài rất dài" in p.text for p in document.paragraphs)  # the whole note stays in the body

@@ -186,7 +186,8 @@ def _document(plan: Plan):
     props.title = f"{plan.title} {plan.subtitle}"
     props.subject = "Dự thảo kế hoạch khắc phục Chỉ số CCHC"
     props.author = props.last_modified_by = "cchc"
-    props.keywords, props.comments, props.category = "CCHC", plan.draft_note, ""
+    # the core-properties comments field holds at most 255 characters: the full note is in the body
+    props.keywords, props.comments, props.category = "CCHC", plan.draft_note[:255], ""
     props.created = props.modified = props.last_printed = when
     props.revision = 1
     return doc, when
