@@ -81,6 +81,15 @@ class Table:
     kinds: Mapping[tuple[int, str], CellKind] = field(default_factory=dict)  # (frame index, header) → kind
     letters: Mapping[str, str] = field(default_factory=dict)  # header → spreadsheet column letter
     warnings: tuple[Problem, ...] = ()  # data the table holds but no column reads (W025)
+    # Every header of the file, when `frame` holds only the columns a reader asked for (`read_table(columns=…)`)
+    headers: tuple[str, ...] | None = None
+    # Frame rows holding data only in columns left out of `frame` (they are rows, not blank lines)
+    filled_elsewhere: frozenset[int] = frozenset()
+
+    @property
+    def all_headers(self) -> list[str]:
+        """The file's headers, read or not: what messages list and what W031 compares."""
+        return list(self.headers) if self.headers is not None else list(self.frame.columns)
 
     def sheet_row(self, index: int) -> int:
         """Spreadsheet row number of the frame's `index`-th data row."""
@@ -101,13 +110,16 @@ def column_letter(position: int) -> str:
 
 
 def read_table(path: Path, *, expect: Iterable[str] = (), sheet: str | None = None,
-               max_bytes: int = MAX_FILE_BYTES, max_rows: int = MAX_ROWS) -> Table:
+               max_bytes: int = MAX_FILE_BYTES, max_rows: int = MAX_ROWS,
+               columns: Iterable[str] | None = None) -> Table:
     """A CSV or .xlsx file → :class:`Table`. Raises InputError (E001, E013, E015–E018, E023).
 
     Without `expect` the header is the first non-blank row. With `expect` (the headers a
     reader looks for) it is the row, among the first 30, holding most of them, so a title
     block above the header is skipped. `sheet` names the Excel sheet to read (matched ignoring
     case and accents; a CSV has only one). `max_bytes` and `max_rows` may only tighten the limits.
+    `columns` (headers, matched like `expect`) limits the frame to the columns a reader uses: a CSV
+    then never turns the others into Python text (their headers stay in :attr:`Table.headers`).
     """
     max_bytes, max_rows = min(max_bytes, MAX_FILE_BYTES), min(max_rows, MAX_ROWS)
     if not path.is_file():
@@ -126,6 +138,11 @@ def read_table(path: Path, *, expect: Iterable[str] = (), sheet: str | None = No
             title, records, kinds, merges = _xlsx_records(path, max_rows, sheet)
             encoding = "xlsx"
         else:
+            from evidence.columnar import read_csv_columnar  # pyarrow loads only for a CSV
+
+            fast = read_csv_columnar(path, tuple(expect), max_rows, None if columns is None else tuple(columns))
+            if fast is not None:
+                return fast
             title, kinds = None, {}
             records, encoding = _csv_records(path, max_rows)
         return _build(path, records, kinds, encoding, title, tuple(expect), max_rows, merges)
@@ -460,15 +477,15 @@ def find_columns(table: Table, wanted: dict[str, tuple[str, bool]]) -> dict[str,
 
     Headers match ignoring case, diacritics and spacing; a missing required column is an
     E002 problem with a "did you mean" drawn from the headers present."""
-    present = {_header_key(h): h for h in table.frame.columns}
+    present = {_header_key(h): h for h in table.all_headers}
     found: dict[str, str | None] = {}
     problems = []
     for name, (header, required) in wanted.items():
         actual = present.get(_header_key(header))
         if actual is None and required:
             problems.append(Problem.of("E002", file=table.path, line=None, row=table.header_row, header=header,
-                                       hint=did_you_mean(header, list(table.frame.columns)),
-                                       columns=", ".join(table.frame.columns) or "(không có)"))
+                                       hint=did_you_mean(header, table.all_headers),
+                                       columns=", ".join(table.all_headers) or "(không có)"))
         found[name] = actual
     if problems:
         raise InputError(problems)
