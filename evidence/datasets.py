@@ -224,10 +224,10 @@ def load_rows(name: str, table: Table, cols: dict[str, str | None], units: dict[
             hint = did_you_mean(first, table.all_headers) + f" (hoặc cột {others})"
             raise InputError(Problem.of("E002", file=table.path, row=table.header_row, header=first, hint=hint,
                                         columns=", ".join(table.all_headers) or "(không có)"))
-    frame, problems = _parse(table, spec, cols, units, reading)
+    frame, problems, same = _parse(table, spec, cols, units, reading)
     # rows with a bad cell are already reported; checking them again would only repeat the cause
     clean_rows = frame[~frame["_row"].isin({p.row for p in problems})]
-    repeats = _repeated_rows(frame, spec)
+    repeats = _repeated_rows(frame, same)
     warnings += [Problem.of("W046", file=table.path, row=row, first=first) for row, first in repeats.items()]
     if name == "dossiers":
         problems += _check_dossiers(clean_rows, table.path, cols)
@@ -255,9 +255,11 @@ class _Bad(Exception):
 
 
 def _parse(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None], units: dict[str, str],
-           reading: Reading) -> tuple[pd.DataFrame, list[Problem]]:
+           reading: Reading) -> tuple[pd.DataFrame, list[Problem], list[np.ndarray]]:
     """Column by column, each distinct cell read once; problems come out in the order a row-by-row reading
-    gives them (row, then column), at most MAX_CELL_PROBLEMS per column and code, the rest summarised (E036)."""
+    gives them (row, then column), at most MAX_CELL_PROBLEMS per column and code, the rest summarised (E036).
+    Also, per column, a code per cell that is equal where the values read are equal (-1: none), for
+    `_repeated_rows`."""
     unit_names = {fold_key(name): code for code, name in units.items()}
     frame_in = table.frame
     # a row whose cells are all blank is a blank line; one with data only in columns not read is a row
@@ -271,6 +273,7 @@ def _parse(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None], 
         np.asarray(table.rows, dtype="int64")[index]
     out: dict[str, object] = {}
     found: list[tuple[int, int, str, str, dict[str, object]]] = []  # (frame index, spec position, name, code, …)
+    same: list[np.ndarray] = []
     for position, column in enumerate(spec):
         header = cols.get(column.field)
         raw = (frame_in[header].to_numpy(dtype=object)[index] if header and header in frame_in
@@ -282,14 +285,8 @@ def _parse(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None], 
         marked = [(k, kind) for k, i in enumerate(index) if (kind := table.kind(int(i), header)) and raw[k]] \
             if table.kinds and header else []
         codes, distinct = pd.factorize(pd.Series(raw, dtype=object), use_na_sentinel=False)
-        results = np.empty(len(distinct), dtype=object)
-        failed: dict[int, _Bad] = {}
-        for d, text in enumerate(distinct):
-            text = "" if text is None else text if isinstance(text, str) else str(text)
-            try:
-                results[d] = _read_cell(read, text, column, name, None)
-            except _Bad as bad:
-                failed[d] = bad
+        distinct = ["" if t is None else t if isinstance(t, str) else str(t) for t in distinct]
+        results, failed = _read_distinct(distinct, read, column, name, reading)
         values[:] = results[codes]
         alone = {k for k, _ in marked}
         if failed:
@@ -304,6 +301,12 @@ def _parse(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None], 
                 values[k] = None
                 found.append((int(index[k]), position, name, bad.code, bad.fields))
         out[column.field] = values
+        if marked:  # a cell read alone may equal any other: compare the values themselves
+            value_codes, _ = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+        else:  # the distinct cells' values, compared once each
+            by_value, _ = pd.factorize(pd.Series(results, dtype=object), use_na_sentinel=True)
+            value_codes = by_value[codes] if len(codes) else codes
+        same.append(value_codes)
     found.sort(key=lambda f: (f[0], f[1]))
     problems: list[Problem] = []
     overflow: dict[tuple[str, str], list[int]] = {}  # exports repeat one mistake thousands of times
@@ -324,7 +327,42 @@ def _parse(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None], 
     frame = pd.DataFrame(out, dtype=object)
     frame["_row"] = frame["_row"].astype("int64")
     frame["_n"] = frame["n"].fillna(1).astype("int64") if "n" in frame else 1
-    return frame, problems
+    return frame, problems, same
+
+
+def _read_distinct(distinct: list[str], read: Callable[[str, str], object], column: Column, name: str,
+                   reading: Reading) -> tuple[np.ndarray, dict[int, _Bad]]:
+    """Each distinct cell read once. Dates with a time ("26/08/2024 08:30", hundreds of thousands of distinct
+    values in a year's export) are read by their day: `parse_date` ignores the time, so the day decides; a
+    day that fails is read again in full, so the message shows the cell as written."""
+    results = np.empty(len(distinct), dtype=object)
+    failed: dict[int, _Bad] = {}
+    keys: list[str] = distinct
+    if column.type == "date" and reading.date_format is None and len(distinct) > 1:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        keys = pc.replace_substring_regex(pa.array(distinct, pa.string()), _DAY_AND_TIME, r"\1").to_pylist()
+    by_day: dict[str, object] = {}  # day → its date, or the _Bad it gave
+    for d, (text, key) in enumerate(zip(distinct, keys, strict=True)):
+        if key != text:  # a day and a time: the day decides, unless it is no date at all
+            if key not in by_day:
+                try:
+                    by_day[key] = _read_cell(read, key, column, name, None)
+                except _Bad as bad:
+                    by_day[key] = bad
+            if not isinstance(by_day[key], _Bad):
+                results[d] = by_day[key]
+                continue
+        try:
+            results[d] = _read_cell(read, text, column, name, None)
+        except _Bad as bad:
+            failed[d] = bad
+    return results, failed
+
+
+# "26/08/2024 08:30": the day first, then only a time, as parse_date's _DAY_FIRST reads it (the time is ignored)
+_DAY_AND_TIME = r"^([0-9]{1,2}/[0-9]{1,2}/[0-9]{4}) [0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?$"
 
 
 def _read_cell(read: Callable[[str, str], object], raw: str, column: Column, name: str, kind: str | None) -> object:
@@ -442,20 +480,21 @@ def _check_dossiers(frame: pd.DataFrame, path: Path, cols: dict[str, str | None]
     return _cap(problems, MAX_CELL_PROBLEMS, "E036")
 
 
-def _repeated_rows(frame: pd.DataFrame, spec: tuple[Column, ...]) -> dict[int, int]:
+def _repeated_rows(frame: pd.DataFrame, same: list[np.ndarray]) -> dict[int, int]:
     """Rows whose every cell (as read) repeats an earlier row: row → that earlier row.
-    A repeat may be genuine (two identical dossiers), so it is counted, but never unseen."""
-    first: dict[tuple[object, ...], int] = {}
-    repeats: dict[int, int] = {}
-    fields = [c.field for c in spec]
-    for row, key in zip(frame["_row"], frame[fields].itertuples(index=False, name=None), strict=True):
-        if all(v is None for v in key):
-            continue
-        if key in first:
-            repeats[int(row)] = first[key]
-        else:
-            first[key] = int(row)
-    return repeats
+    A repeat may be genuine (two identical dossiers), so it is counted, but never unseen.
+    `same`: per column, codes equal where the values read are equal (-1 for none), from `_parse`."""
+    if frame.empty:
+        return {}
+    group = np.zeros(len(frame), dtype="int64")  # one id per distinct row, built a column at a time
+    blank = np.ones(len(frame), dtype=bool)
+    for codes in same:
+        blank &= codes < 0
+        group, _ = pd.factorize(group * (int(codes.max()) + 2) + codes + 1)
+    first_of = pd.Series(np.arange(len(frame))).groupby(group).transform("first").to_numpy()
+    rows = frame["_row"].to_numpy()
+    repeat = np.flatnonzero((first_of != np.arange(len(frame))) & ~blank)
+    return {int(rows[i]): int(rows[first_of[i]]) for i in repeat}
 
 
 def _check_indicators(frame: pd.DataFrame, path: Path, cols: dict[str, str | None]) -> list[Problem]:

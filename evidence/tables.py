@@ -57,6 +57,10 @@ HEADER_ROW = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # an .xlsx is a zip: refuse zip bombs before parsing
 MAX_ROWS = 200_000
+# A CSV is read column-wise (evidence/columnar.py): a province's year of dossiers (500 000 rows, 180 MB) fits
+# in well under 1 GB; past these, a dataset is split into several files (case.yaml lists them or a glob).
+MAX_CSV_BYTES = 256 * 1024 * 1024
+MAX_CSV_ROWS = 1_000_000
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 HEADER_SEARCH_ROWS = 30  # a header below a title block is found within these rows
@@ -110,7 +114,7 @@ def column_letter(position: int) -> str:
 
 
 def read_table(path: Path, *, expect: Iterable[str] = (), sheet: str | None = None,
-               max_bytes: int = MAX_FILE_BYTES, max_rows: int = MAX_ROWS,
+               max_bytes: int = MAX_CSV_BYTES, max_rows: int = MAX_CSV_ROWS,
                columns: Iterable[str] | None = None) -> Table:
     """A CSV or .xlsx file → :class:`Table`. Raises InputError (E001, E013, E015–E018, E023).
 
@@ -121,10 +125,12 @@ def read_table(path: Path, *, expect: Iterable[str] = (), sheet: str | None = No
     `columns` (headers, matched like `expect`) limits the frame to the columns a reader uses: a CSV
     then never turns the others into Python text (their headers stay in :attr:`Table.headers`).
     """
-    max_bytes, max_rows = min(max_bytes, MAX_FILE_BYTES), min(max_rows, MAX_ROWS)
     if not path.is_file():
         raise InputError(Problem.of("E001", file=path, path=path))
     suffix = path.suffix.lower()
+    csv_file = suffix not in EXCEL_SUFFIXES
+    max_bytes = min(max_bytes, MAX_CSV_BYTES if csv_file else MAX_FILE_BYTES)
+    max_rows = min(max_rows, MAX_CSV_ROWS if csv_file else MAX_ROWS)
     if suffix in OLD_FORMATS:
         raise InputError(Problem.of("E016", file=path, detail=f"định dạng {OLD_FORMATS[suffix]} không được hỗ trợ; "
                                                              "hãy mở bằng Excel và lưu lại dạng .xlsx"))

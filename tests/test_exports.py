@@ -22,7 +22,7 @@ from evidence.datasets import read_dataset
 from evidence.exports import MAPPINGS_DIR, load_mapping, read_export, shipped_mappings
 from evidence.problems import InputError, Problem
 from tests.conftest import SEED
-from tests.export_generator import AS_OF, HEADERS, Record, generate, write_csv, write_xlsx
+from benchmarks.export_generator import AS_OF, HEADERS, Record, generate, write_csv, write_xlsx
 
 UNITS = yaml.safe_load((SEED / "units.yaml").read_text(encoding="utf-8"))
 EXPORT = "exports/ho-so-2024.csv"

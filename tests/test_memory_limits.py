@@ -17,7 +17,7 @@ from evidence import case as case_module
 from evidence import columnar, datasets, register, tables, yaml_lines
 from evidence.case import read_case
 from evidence.problems import InputError
-from evidence.tables import MAX_ROWS, read_table
+from evidence.tables import MAX_CSV_ROWS, read_table
 from tests.conftest import SEED
 
 
@@ -46,7 +46,7 @@ def test_a_real_export_over_the_row_limit_is_e015(tmp_path: Path) -> None:
     path = tmp_path / "dossiers.csv"
     with path.open("w", encoding="utf-8") as out:
         out.write("Mã hồ sơ,Trạng thái\n")
-        out.writelines(f"H{i},Đúng hạn\n" for i in range(MAX_ROWS + 1))
+        out.writelines(f"H{i},Đúng hạn\n" for i in range(MAX_CSV_ROWS + 1))
     with pytest.raises(InputError) as exc:
         read_table(path)
     (problem,) = exc.value.problems
