@@ -112,14 +112,14 @@ def _dataset_files(patterns: list[str], folder: Path, case_path: Path, line: int
         if not GLOB_CHARACTERS & set(pattern):
             files.append((target, pattern))
             continue
-        matches = []
+        matches, escaped = [], False
         for match in sorted(folder.resolve().glob(pattern.strip().replace("\\", "/"))):
             try:
                 matches.append(inside(folder, match.relative_to(folder.resolve()).as_posix()))
             except (PathEscapeError, ValueError):
                 problems.append(Problem.of("E005", file=case_path, line=line, path=str(match)))
-                ok = False
-        if not matches:
+                ok, escaped = False, True
+        if not matches and not escaped:
             problems.append(Problem.of("E001", file=case_path, line=line, path=pattern))
             ok = False
         files += [(m, _relative(m, folder)) for m in matches if m.is_file()]

@@ -61,6 +61,8 @@ MAX_ROWS = 200_000
 # in well under 1 GB; past these, a dataset is split into several files (case.yaml lists them or a glob).
 MAX_CSV_BYTES = 256 * 1024 * 1024
 MAX_CSV_ROWS = 1_000_000
+SPLIT_HINT = ("hãy tách thành nhiều tệp (ví dụ mỗi tháng một tệp) và liệt kê chúng trong datasets của case.yaml, "
+              "hoặc dùng mẫu glob như exports/ho-so-*.csv (docs/case-format.md)")
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 HEADER_SEARCH_ROWS = 30  # a header below a title block is found within these rows
@@ -136,8 +138,8 @@ def read_table(path: Path, *, expect: Iterable[str] = (), sheet: str | None = No
                                                              "hãy mở bằng Excel và lưu lại dạng .xlsx"))
     size = path.stat().st_size
     if size > max_bytes:
-        detail = f"tệp {size / 1_048_576:.1f} MB, quá giới hạn {max_bytes // 1_048_576} MB; hãy tách thành nhiều tệp"
-        raise InputError(Problem.of("E015", file=path, detail=detail.replace(".", ",")))
+        detail = f"tệp {size / 1_048_576:.1f} MB, quá giới hạn {max_bytes // 1_048_576} MB".replace(".", ",")
+        raise InputError(Problem.of("E015", file=path, detail=f"{detail}; {SPLIT_HINT}"))
     merges: list[Merge] = []
     try:
         if suffix in EXCEL_SUFFIXES:
@@ -371,8 +373,7 @@ def _excel_cell(cell: object) -> tuple[str, CellKind | None]:
 
 
 def _too_many_rows(path: Path, max_rows: int) -> Problem:
-    return Problem.of("E015", file=path, detail=f"hơn {max_rows:,} hàng dữ liệu; hãy tách thành nhiều tệp"
-                      .replace(",", "."))
+    return Problem.of("E015", file=path, detail=f"hơn {max_rows:,} hàng dữ liệu".replace(",", ".") + f"; {SPLIT_HINT}")
 
 
 def _too_many_columns(path: Path, row: int) -> Problem:
