@@ -126,11 +126,11 @@ def _dataset_files(patterns: list[str], folder: Path, case_path: Path, line: int
     return files if ok else []
 
 
-def _concatenated(parts: list[pd.DataFrame], paths: list[Path], folder: Path) -> pd.DataFrame:
+def _concatenated(parts: list[pd.DataFrame], paths: list[Path]) -> pd.DataFrame:
     """The rows of several files of one dataset, one after another; `_file` names each row's file (its `_row` is
     that file's own row), so nothing said about a row loses which file it is in."""
     for part, path in zip(parts, paths, strict=True):
-        part["_file"] = _relative(path, folder)
+        part["_file"] = str(path)  # as `attrs["path"]` names a single file: what messages show
     frame = pd.concat(parts, ignore_index=True)
     frame.attrs = {**parts[0].attrs, "file": ", ".join(p.name for p in paths),
                    "files": [str(p) for p in paths],
@@ -301,7 +301,7 @@ def read_case(folder: Path) -> CaseRead:
             except MemoryError:  # read_table's limits passed, yet the rows did not fit this machine's memory
                 problems.append(out_of_memory(path))
         if len(parts) == len(paths):
-            datasets[name] = parts[0] if len(parts) == 1 else _concatenated(parts, paths, folder)
+            datasets[name] = parts[0] if len(parts) == 1 else _concatenated(parts, paths)
             if len(datasets[name]) == 0:  # a header alone: its requirements follow the rule's if_empty, never unseen
                 problems.append(Problem.of("W045", file=case_path, line=index.line(["datasets", name]), name=name,
                                            path=source.shown))
