@@ -290,7 +290,7 @@ def test_a_file_over_the_row_or_size_limit_fails_with_a_message(tmp_path: Path, 
     with pytest.raises(InputError) as exc:
         read_dataset("dossiers", path, units=UNITS)
     assert [p.code for p in exc.value.problems] == ["E015"]
-    monkeypatch.setattr(tables, "MAX_CSV_ROWS", 1_000_000)
+    monkeypatch.setattr(tables, "MAX_CSV_ROWS", 500_000)
     monkeypatch.setattr(tables, "MAX_CSV_BYTES", 100)
     with pytest.raises(InputError) as exc:
         read_export("dossiers", path, "mot-cua-dien-tu", case_folder=tmp_path, units=UNITS)
