@@ -58,7 +58,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # an .xlsx is a zip: refuse zip bombs before parsing
 MAX_ROWS = 200_000
 # A CSV is read column-wise (evidence/columnar.py): a province's year of dossiers (500 000 rows, 174 MB) peaks
-# at ~840 MB in `cchc assess` (benchmarks/bench_scale.py), under the 1 GB goal; past these, a dataset is split
+# at 840–900 MB in `cchc assess` (benchmarks/bench_scale.py), under the 1 GB goal; past these, a dataset is split
 # into several files (case.yaml lists them or a glob).
 MAX_CSV_BYTES = 192 * 1024 * 1024
 MAX_CSV_ROWS = 500_000
