@@ -25,11 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 import yaml  # noqa: E402
 
+from benchmarks.export_generator import generate, write_csv  # noqa: E402
+from benchmarks.export_generator import write_xlsx as write_export_xlsx  # noqa: E402
 from evidence.exports import read_export  # noqa: E402
 from evidence.register import inspect_register  # noqa: E402
 from evidence.scan import scan_folder  # noqa: E402
-from tests.export_generator import generate, write_csv  # noqa: E402
-from tests.export_generator import write_xlsx as write_export_xlsx  # noqa: E402
 from tests.test_excel_register import write_xlsx as write_register_xlsx  # noqa: E402
 from tests.test_scan import make_docx, make_pdf  # noqa: E402
 

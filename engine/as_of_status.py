@@ -88,9 +88,12 @@ def dossiers_at(frame: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame, list[Pr
     source = frame.attrs.get("path", frame.attrs.get("file", "dossiers"))
     header = frame.attrs.get("headers", {}).get("status") or header_of("dossiers", "status")
     differs = (declared != "") & (declared != status.fillna(""))
-    warnings = [Problem.of("W030", file=source, row=int(r), column=header, declared=DOSSIER_WORDS[d],
+    # a dataset of several files names each row's own file (evidence/case.py, `_file`)
+    files = frame.loc[differs, "_file"] if "_file" in frame else [source] * int(differs.sum())
+    warnings = [Problem.of("W030", file=f, row=int(r), column=header, declared=DOSSIER_WORDS[d],
                            derived=DOSSIER_WORDS[s])
-                for r, d, s in zip(frame.loc[differs, "_row"], declared[differs], status[differs], strict=True)]
+                for r, d, s, f in zip(frame.loc[differs, "_row"], declared[differs], status[differs], files,
+                                      strict=True)]
     out = frame.copy()
     out["status"] = status
     return out, cap_warnings(warnings)

@@ -134,8 +134,10 @@ def _undecided_rows(scheme: Scheme, evidence: Evidence) -> list[Problem]:
             rows = frame[_mask(frame, req.where)]
             file = frame.attrs.get("path") or str(evidence.folder / evidence.case.dataset_path(req.dataset))
             status, _ = deadline_status(rows, evidence.case.as_of, file)
-            for row in rows.loc[status == "", "_row"]:
-                seen.setdefault((file, int(row)), Problem.of("E011", file=file, row=int(row)))
+            undecided = rows.loc[status == ""]
+            row_files = undecided["_file"] if "_file" in undecided else [file] * len(undecided)
+            for row, row_file in zip(undecided["_row"], row_files, strict=True):
+                seen.setdefault((row_file, int(row)), Problem.of("E011", file=row_file, row=int(row)))
     return list(seen.values())
 
 

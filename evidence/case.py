@@ -85,6 +85,59 @@ class CaseRead:
         return [p for p in self.problems if p.severity == "error"]
 
 
+GLOB_CHARACTERS = frozenset("*?[")
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return path.relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _dataset_files(patterns: list[str], folder: Path, case_path: Path, line: int | None,
+                   problems: list[Problem]) -> list[tuple[Path, str]]:
+    """(file, its name for the manifest) for each file a dataset's `path` names: a file or a glob, inside the
+    case folder (E005 otherwise, for a glob's every match too: a link cannot lead out), a glob matching nothing
+    E001. [] when any is missing."""
+    files: list[tuple[Path, str]] = []
+    ok = True
+    for pattern in patterns:
+        try:
+            target = inside(folder, pattern)
+        except PathEscapeError:
+            problems.append(Problem.of("E005", file=case_path, line=line, path=pattern))
+            ok = False
+            continue
+        if not GLOB_CHARACTERS & set(pattern):
+            files.append((target, pattern))
+            continue
+        matches, escaped = [], False
+        for match in sorted(folder.resolve().glob(pattern.strip().replace("\\", "/"))):
+            try:
+                matches.append(inside(folder, match.relative_to(folder.resolve()).as_posix()))
+            except (PathEscapeError, ValueError):
+                problems.append(Problem.of("E005", file=case_path, line=line, path=str(match)))
+                ok, escaped = False, True
+        if not matches and not escaped:
+            problems.append(Problem.of("E001", file=case_path, line=line, path=pattern))
+            ok = False
+        files += [(m, _relative(m, folder)) for m in matches if m.is_file()]
+    return files if ok else []
+
+
+def _concatenated(parts: list[pd.DataFrame], paths: list[Path]) -> pd.DataFrame:
+    """The rows of several files of one dataset, one after another; `_file` names each row's file (its `_row` is
+    that file's own row), so nothing said about a row loses which file it is in."""
+    for part, path in zip(parts, paths, strict=True):
+        part["_file"] = str(path)  # as `attrs["path"]` names a single file: what messages show
+    frame = pd.concat(parts, ignore_index=True)
+    frame.attrs = {**parts[0].attrs, "file": ", ".join(p.name for p in paths),
+                   "files": [str(p) for p in paths],
+                   "warnings": [w for part in parts for w in part.attrs["warnings"]]}
+    return frame
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -219,34 +272,40 @@ def read_case(folder: Path) -> CaseRead:
     datasets: dict[str, pd.DataFrame] = {}
     datasets_read: list[DatasetRead] = []
     for name, source in case.datasets.items():
-        path = named(source.path, "datasets")
+        files = _dataset_files(source.patterns, folder, case_path, index.line(["datasets"]), problems)
+        paths = [path for path, _ in files]
         rows: int | None = None
-        if path is None:
-            datasets_read.append(DatasetRead(name, source.path, None, None))
+        if not paths:
+            datasets_read.append(DatasetRead(name, source.shown, None, None))
             continue
-        try:
-            if source.mapping:  # a system export read through a mapping (evidence/exports.py)
-                datasets[name] = read_export(name, path, source.mapping, case_folder=folder, units=units,
-                                             where=case_path, line=index.line(["datasets", name, "mapping"]))
-                mapping = Path(datasets[name].attrs["mapping_file"])
-                if folder in mapping.parents:  # a case's own mapping is evidence too; shipped ones are cchc
-                    hashes[mapping.relative_to(folder).as_posix()] = _sha256(mapping)
-            else:
-                datasets[name] = read_dataset(name, path, units=units)
-            problems.extend(datasets[name].attrs["warnings"])  # unmapped columns, repeated ids (W031, W033…)
-            hashes[source.path] = _sha256(path)
-            rows = len(datasets[name])
-            if rows == 0:  # a header alone: its requirements follow the rule's if_empty, never unseen
+        parts: list[pd.DataFrame] = []
+        for path in paths:
+            try:
+                if source.mapping:  # a system export read through a mapping (evidence/exports.py)
+                    frame = read_export(name, path, source.mapping, case_folder=folder, units=units,
+                                        where=case_path, line=index.line(["datasets", name, "mapping"]))
+                    mapping = Path(frame.attrs["mapping_file"])
+                    if folder in mapping.parents:  # a case's own mapping is evidence too; shipped ones are cchc
+                        hashes[mapping.relative_to(folder).as_posix()] = _sha256(mapping)
+                else:
+                    frame = read_dataset(name, path, units=units)
+                problems.extend(frame.attrs["warnings"])  # unmapped columns, repeated ids (W031, W033…)
+                hashes[dict(files)[path]] = _sha256(path)
+                parts.append(frame)
+                rows = (rows or 0) + len(frame)
+            except RowsRejected as exc:  # the table was read; some of its cells were not usable
+                problems.extend(exc.problems)
+                rows = (rows or 0) + exc.rows
+            except InputError as exc:
+                problems.extend(exc.problems)
+            except MemoryError:  # read_table's limits passed, yet the rows did not fit this machine's memory
+                problems.append(out_of_memory(path))
+        if len(parts) == len(paths):
+            datasets[name] = parts[0] if len(parts) == 1 else _concatenated(parts, paths)
+            if len(datasets[name]) == 0:  # a header alone: its requirements follow the rule's if_empty, never unseen
                 problems.append(Problem.of("W045", file=case_path, line=index.line(["datasets", name]), name=name,
-                                           path=source.path))
-        except RowsRejected as exc:  # the table was read; some of its cells were not usable
-            problems.extend(exc.problems)
-            rows = exc.rows
-        except InputError as exc:
-            problems.extend(exc.problems)
-        except MemoryError:  # read_table's limits passed, yet the rows did not fit this machine's memory
-            problems.append(out_of_memory(path))
-        datasets_read.append(DatasetRead(name, source.path, path, rows))
+                                           path=source.shown))
+        datasets_read.append(DatasetRead(name, source.shown, paths[0], rows))
 
     inputs: dict[tuple[str, str], InputValue] = {}
     if case.inputs:

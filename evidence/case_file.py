@@ -30,8 +30,20 @@ class DatasetSource(_Model):
     """Where a dataset comes from: a CSV with cchc's own headers, or a system export read through a
     mapping (the name of a mapping shipped in evidence/mappings/, or a .yaml path in the case folder)."""
 
-    path: str
+    # one file, a glob (`exports/ho-so-2024-*.csv`) or a list of either: the files are read one by one (each
+    # message names its own file and row) and their rows put one after another, in the order listed (a glob's
+    # matches in name order)
+    path: str | Annotated[list[str], Field(min_length=1)]
     mapping: str | None = None
+
+    @property
+    def patterns(self) -> list[str]:
+        return [self.path] if isinstance(self.path, str) else list(self.path)
+
+    @property
+    def shown(self) -> str:
+        """As case.yaml names the files, for messages."""
+        return ", ".join(self.patterns)
 
 
 class CaseFile(_Model):
@@ -72,4 +84,4 @@ class CaseFile(_Model):
     def dataset_path(self, name: str) -> str:
         """The case-relative file of a dataset (its name when the case has none), for messages."""
         source = self.datasets.get(name)
-        return source.path if source else name
+        return source.shown if source else name

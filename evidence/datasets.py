@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from evidence.dates import MAX_YEAR, MIN_YEAR, DateError, format_date, parse_date
@@ -175,11 +176,12 @@ def _code(value: str, column: Column) -> str | None:
     return None
 
 
-def read_source(path: Path, expect: list[str], sheet: str | None = None) -> Table:
+def read_source(path: Path, expect: list[str], sheet: str | None = None,
+                columns: list[str] | None = None) -> Table:
     """`read_table` (its limits, its header search below a title block for the `expect`ed headers);
     a reader choking on a corrupt file becomes an E013 problem, never a traceback."""
     try:
-        return read_table(path, expect=expect, sheet=sheet)
+        return read_table(path, expect=expect, sheet=sheet, columns=columns)
     except InputError:
         raise
     except (ValueError, OverflowError, RecursionError, KeyError, IndexError, OSError) as exc:
@@ -203,7 +205,7 @@ def read_dataset(name: str, path: Path, *, units: dict[str, str]) -> pd.DataFram
                                                               f"{did_you_mean(name, list(SPECS))}; "
                                                               f"có: {', '.join(SPECS)}"))
     spec = SPECS[name]
-    table = read_source(path, [c.header for c in spec])
+    table = read_source(path, [c.header for c in spec], columns=[c.header for c in spec])
     cols = find_columns(table, {c.field: (c.header, c.required) for c in spec})
     return load_rows(name, table, cols, units)
 
@@ -219,13 +221,13 @@ def load_rows(name: str, table: Table, cols: dict[str, str | None], units: dict[
     for fields in ONE_OF.get(name, ()):
         if all(cols.get(f) is None for f in fields):
             first, others = header_of(name, fields[0]), ", ".join(repr(header_of(name, f)) for f in fields[1:])
-            hint = did_you_mean(first, list(table.frame.columns)) + f" (hoặc cột {others})"
+            hint = did_you_mean(first, table.all_headers) + f" (hoặc cột {others})"
             raise InputError(Problem.of("E002", file=table.path, row=table.header_row, header=first, hint=hint,
-                                        columns=", ".join(table.frame.columns) or "(không có)"))
-    frame, problems = _parse(table, spec, cols, units, reading)
+                                        columns=", ".join(table.all_headers) or "(không có)"))
+    frame, problems, same = _parse(table, spec, cols, units, reading)
     # rows with a bad cell are already reported; checking them again would only repeat the cause
     clean_rows = frame[~frame["_row"].isin({p.row for p in problems})]
-    repeats = _repeated_rows(frame, spec)
+    repeats = _repeated_rows(frame, same)
     warnings += [Problem.of("W046", file=table.path, row=row, first=first) for row, first in repeats.items()]
     if name == "dossiers":
         problems += _check_dossiers(clean_rows, table.path, cols)
@@ -253,56 +255,126 @@ class _Bad(Exception):
 
 
 def _parse(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None], units: dict[str, str],
-           reading: Reading) -> tuple[pd.DataFrame, list[Problem]]:
+           reading: Reading) -> tuple[pd.DataFrame, list[Problem], list[np.ndarray]]:
+    """Column by column, each distinct cell read once; problems come out in the order a row-by-row reading
+    gives them (row, then column), at most MAX_CELL_PROBLEMS per column and code, the rest summarised (E036).
+    Also, per column, a code per cell that is equal where the values read are equal (-1: none), for
+    `_repeated_rows`."""
     unit_names = {fold_key(name): code for code, name in units.items()}
-    out: dict[str, list[object]] = {c.field: [] for c in spec}
-    out["_row"] = []
-    problems: list[Problem] = []
-    # (column header, code) → rows past the cap; exports repeat one mistake thousands of times
-    overflow: dict[tuple[str, str], list[int]] = {}
-    seen: dict[tuple[str, str], int] = {}
-    readers = [(c, cols.get(c.field), _reader(c, units, unit_names, reading)) for c in spec]
-    caches: list[dict[str, object]] = [{} for _ in spec]
-    for index, record in enumerate(table.frame.to_dict("records")):
-        if not any(record.values()):
-            continue
-        row = table.sheet_row(index)
-        for (column, header, read), cache in zip(readers, caches, strict=True):
-            raw = record.get(header, "") if header else ""
-            if not isinstance(raw, str):  # a reader that hands over non-text cells: treat as text
-                raw = "" if raw is None else str(raw)
-            kind = table.kind(index, header) if raw else None
-            if raw in cache and kind is None:
-                out[column.field].append(cache[raw])
-                continue
-            name = header or column.header
+    frame_in = table.frame
+    # a row whose cells are all blank is a blank line; one with data only in columns not read is a row
+    used = np.zeros(len(frame_in), dtype=bool)
+    for header in frame_in.columns:
+        used |= (frame_in[header].to_numpy(dtype=object) != "")
+    if table.filled_elsewhere:
+        used[list(table.filled_elsewhere)] = True
+    index = np.flatnonzero(used)
+    rows = np.asarray([table.sheet_row(int(i)) for i in index], dtype="int64") if table.rows == () else \
+        np.asarray(table.rows, dtype="int64")[index]
+    out: dict[str, object] = {}
+    found: list[tuple[int, int, str, str, dict[str, object]]] = []  # (frame index, spec position, name, code, …)
+    same: list[np.ndarray] = []
+    for position, column in enumerate(spec):
+        header = cols.get(column.field)
+        raw = (frame_in[header].to_numpy(dtype=object)[index] if header and header in frame_in
+               else np.full(len(index), "", dtype=object))
+        read = _reader(column, units, unit_names, reading)
+        name = header or column.header
+        values = np.empty(len(index), dtype=object)
+        # cells Excel marks (formula, error…) are read alone: what Excel shows is not what the file holds
+        marked = [(k, kind) for k, i in enumerate(index) if (kind := table.kind(int(i), header)) and raw[k]] \
+            if table.kinds and header else []
+        codes, distinct = pd.factorize(pd.Series(raw, dtype=object), use_na_sentinel=False)
+        distinct = ["" if t is None else t if isinstance(t, str) else str(t) for t in distinct]
+        results, failed = _read_distinct(distinct, read, column, name, reading)
+        values[:] = results[codes]
+        alone = {k for k, _ in marked}
+        if failed:
+            for k in np.flatnonzero(np.isin(codes, list(failed))).tolist():
+                if k not in alone:
+                    bad = failed[int(codes[k])]
+                    found.append((int(index[k]), position, name, bad.code, bad.fields))
+        for k, kind in marked:
             try:
-                if kind in ("formula", "error"):  # what Excel shows is not what the file holds
-                    raise _Bad("E017", what="công thức" if kind == "formula" else "lỗi Excel", value=shown(raw))
-                if raw == "" and column.required:
-                    raise _Bad("E009", detail=f"ô trống ở cột bắt buộc {name!r}")
-                value = read(raw, name)
+                values[k] = _read_cell(read, raw[k], column, name, kind)
             except _Bad as bad:
-                key = (name, bad.code)
-                seen[key] = seen.get(key, 0) + 1
-                if seen[key] > MAX_CELL_PROBLEMS:
-                    overflow.setdefault(key, []).append(row)
-                else:
-                    problems.append(Problem.of(bad.code, file=table.path, row=row, column=name, **bad.fields))
-                out[column.field].append(None)
-                continue
-            if kind is None:
-                cache[raw] = value
-            out[column.field].append(value)
-        out["_row"].append(row)
-    for (name, code), rows in overflow.items():
-        problems.append(Problem.of("E036", file=table.path, column=name, count=len(rows), kind=code, header=name,
-                                   rows=", ".join(map(str, rows[:5]))))
+                values[k] = None
+                found.append((int(index[k]), position, name, bad.code, bad.fields))
+        out[column.field] = values
+        if marked:  # a cell read alone may equal any other: compare the values themselves
+            value_codes, _ = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+        else:  # the distinct cells' values, compared once each
+            by_value, _ = pd.factorize(pd.Series(results, dtype=object), use_na_sentinel=True)
+            value_codes = by_value[codes] if len(codes) else codes
+        same.append(value_codes)
+    found.sort(key=lambda f: (f[0], f[1]))
+    problems: list[Problem] = []
+    overflow: dict[tuple[str, str], list[int]] = {}  # exports repeat one mistake thousands of times
+    seen: dict[tuple[str, str], int] = {}
+    for i, _, name, code, fields in found:
+        key = (name, code)
+        seen[key] = seen.get(key, 0) + 1
+        row = table.sheet_row(i)
+        if seen[key] > MAX_CELL_PROBLEMS:
+            overflow.setdefault(key, []).append(row)
+        else:
+            problems.append(Problem.of(code, file=table.path, row=row, column=name, **fields))
+    for (name, code), bad_rows in overflow.items():
+        problems.append(Problem.of("E036", file=table.path, column=name, count=len(bad_rows), kind=code,
+                                   header=name, rows=", ".join(map(str, bad_rows[:5]))))
+    out["_row"] = rows
     # object dtype keeps None as None: an all-blank column must not turn into float NaN
     frame = pd.DataFrame(out, dtype=object)
     frame["_row"] = frame["_row"].astype("int64")
     frame["_n"] = frame["n"].fillna(1).astype("int64") if "n" in frame else 1
-    return frame, problems
+    return frame, problems, same
+
+
+def _read_distinct(distinct: list[str], read: Callable[[str, str], object], column: Column, name: str,
+                   reading: Reading) -> tuple[np.ndarray, dict[int, _Bad]]:
+    """Each distinct cell read once. Dates with a time ("26/08/2024 08:30", hundreds of thousands of distinct
+    values in a year's export) are read by their day: `parse_date` ignores the time, so the day decides; a
+    day that fails is read again in full, so the message shows the cell as written."""
+    results = np.empty(len(distinct), dtype=object)
+    failed: dict[int, _Bad] = {}
+    if column.type == "text" and not column.required and column.field not in reading.values:  # read(): as it is
+        results[:] = distinct  # (blank: None), with no call per id of a 500 000-row export
+        results[results == ""] = None
+        return results, failed
+    keys: list[str] = distinct
+    if column.type == "date" and reading.date_format is None and len(distinct) > 1:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        keys = pc.replace_substring_regex(pa.array(distinct, pa.string()), _DAY_AND_TIME, r"\1").to_pylist()
+    by_day: dict[str, object] = {}  # day → its date, or the _Bad it gave
+    for d, (text, key) in enumerate(zip(distinct, keys, strict=True)):
+        if key != text:  # a day and a time: the day decides, unless it is no date at all
+            if key not in by_day:
+                try:
+                    by_day[key] = _read_cell(read, key, column, name, None)
+                except _Bad as bad:
+                    by_day[key] = bad
+            if not isinstance(by_day[key], _Bad):
+                results[d] = by_day[key]
+                continue
+        try:
+            results[d] = _read_cell(read, text, column, name, None)
+        except _Bad as bad:
+            failed[d] = bad
+    return results, failed
+
+
+# "26/08/2024 08:30": the day first, then only a time, as parse_date's _DAY_FIRST reads it (the time is ignored)
+_DAY_AND_TIME = r"^([0-9]{1,2}/[0-9]{1,2}/[0-9]{4}) [0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?$"
+
+
+def _read_cell(read: Callable[[str, str], object], raw: str, column: Column, name: str, kind: str | None) -> object:
+    if kind in ("formula", "error"):
+        raise _Bad("E017", what="công thức" if kind == "formula" else "lỗi Excel", value=shown(raw))
+    if raw == "" and column.required:
+        raise _Bad("E009", detail=f"ô trống ở cột bắt buộc {name!r}")
+    return read(raw, name)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}([ T].*)?")
@@ -412,20 +484,21 @@ def _check_dossiers(frame: pd.DataFrame, path: Path, cols: dict[str, str | None]
     return _cap(problems, MAX_CELL_PROBLEMS, "E036")
 
 
-def _repeated_rows(frame: pd.DataFrame, spec: tuple[Column, ...]) -> dict[int, int]:
+def _repeated_rows(frame: pd.DataFrame, same: list[np.ndarray]) -> dict[int, int]:
     """Rows whose every cell (as read) repeats an earlier row: row → that earlier row.
-    A repeat may be genuine (two identical dossiers), so it is counted, but never unseen."""
-    first: dict[tuple[object, ...], int] = {}
-    repeats: dict[int, int] = {}
-    fields = [c.field for c in spec]
-    for row, key in zip(frame["_row"], frame[fields].itertuples(index=False, name=None), strict=True):
-        if all(v is None for v in key):
-            continue
-        if key in first:
-            repeats[int(row)] = first[key]
-        else:
-            first[key] = int(row)
-    return repeats
+    A repeat may be genuine (two identical dossiers), so it is counted, but never unseen.
+    `same`: per column, codes equal where the values read are equal (-1 for none), from `_parse`."""
+    if frame.empty:
+        return {}
+    group = np.zeros(len(frame), dtype="int64")  # one id per distinct row, built a column at a time
+    blank = np.ones(len(frame), dtype=bool)
+    for codes in same:
+        blank &= codes < 0
+        group, _ = pd.factorize(group * (int(codes.max()) + 2) + codes + 1)
+    first_of = pd.Series(np.arange(len(frame))).groupby(group).transform("first").to_numpy()
+    rows = frame["_row"].to_numpy()
+    repeat = np.flatnonzero((first_of != np.arange(len(frame))) & ~blank)
+    return {int(rows[i]): int(rows[first_of[i]]) for i in repeat}
 
 
 def _check_indicators(frame: pd.DataFrame, path: Path, cols: dict[str, str | None]) -> list[Problem]:

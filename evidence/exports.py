@@ -216,7 +216,7 @@ def _date_format_ok(fmt: str) -> bool:
 
 def _read(path: Path, mapping: ExportMapping, mapping_path: Path) -> Table:
     """The export, its header found among the first rows by the headers the mapping names."""
-    return read_source(path, [*mapping.columns, *mapping.ignore], mapping.sheet)
+    return read_source(path, [*mapping.columns, *mapping.ignore], mapping.sheet, columns=list(mapping.columns))
 
 
 def read_export(name: str, path: Path, mapping_ref: str, *, case_folder: Path, units: dict[str, str],
@@ -233,20 +233,20 @@ def read_export(name: str, path: Path, mapping_ref: str, *, case_folder: Path, u
         raise InputError(Problem.of("E033", file=where, line=line, mapping=label, expected=mapping.dataset,
                                     dataset=name))
     table = _read(path, mapping, mapping_path)
-    present = {fold_key(h): h for h in table.frame.columns}
+    present = {fold_key(h): h for h in table.all_headers}
     cols: dict[str, str | None] = {c.field: None for c in SPECS[name]}
     problems = []
     for header, target in mapping.columns.items():
         actual = present.get(fold_key(header))
         if actual is None:
             problems.append(Problem.of("E032", file=path, row=table.header_row, header=header, mapping=label,
-                                       hint=did_you_mean(header, list(table.frame.columns)),
-                                       columns=", ".join(table.frame.columns) or "(không có)"))
+                                       hint=did_you_mean(header, table.all_headers),
+                                       columns=", ".join(table.all_headers) or "(không có)"))
         cols[target] = actual
     if problems:
         raise InputError(problems)
     known = {fold_key(h) for h in (*mapping.columns, *mapping.ignore)}
-    unknown = [h for h in table.frame.columns if fold_key(h) not in known]
+    unknown = [h for h in table.all_headers if fold_key(h) not in known]
     warnings = []
     if unknown:
         warnings.append(Problem.of("W031", file=path, row=table.header_row, count=len(unknown), mapping=label,

@@ -57,6 +57,13 @@ HEADER_ROW = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # an .xlsx is a zip: refuse zip bombs before parsing
 MAX_ROWS = 200_000
+# A CSV is read column-wise (evidence/columnar.py): a province's year of dossiers (500 000 rows, 174 MB) peaks
+# at 840–900 MB in `cchc assess` (benchmarks/bench_scale.py), under the 1 GB goal; past these, a dataset is split
+# into several files (case.yaml lists them or a glob).
+MAX_CSV_BYTES = 192 * 1024 * 1024
+MAX_CSV_ROWS = 500_000
+SPLIT_HINT = ("hãy tách thành nhiều tệp (ví dụ mỗi tháng một tệp) và liệt kê chúng trong datasets của case.yaml, "
+              "hoặc dùng mẫu glob như exports/ho-so-*.csv (docs/case-format.md)")
 MAX_COLUMNS = 200
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 HEADER_SEARCH_ROWS = 30  # a header below a title block is found within these rows
@@ -81,6 +88,15 @@ class Table:
     kinds: Mapping[tuple[int, str], CellKind] = field(default_factory=dict)  # (frame index, header) → kind
     letters: Mapping[str, str] = field(default_factory=dict)  # header → spreadsheet column letter
     warnings: tuple[Problem, ...] = ()  # data the table holds but no column reads (W025)
+    # Every header of the file, when `frame` holds only the columns a reader asked for (`read_table(columns=…)`)
+    headers: tuple[str, ...] | None = None
+    # Frame rows holding data only in columns left out of `frame` (they are rows, not blank lines)
+    filled_elsewhere: frozenset[int] = frozenset()
+
+    @property
+    def all_headers(self) -> list[str]:
+        """The file's headers, read or not: what messages list and what W031 compares."""
+        return list(self.headers) if self.headers is not None else list(self.frame.columns)
 
     def sheet_row(self, index: int) -> int:
         """Spreadsheet row number of the frame's `index`-th data row."""
@@ -101,31 +117,41 @@ def column_letter(position: int) -> str:
 
 
 def read_table(path: Path, *, expect: Iterable[str] = (), sheet: str | None = None,
-               max_bytes: int = MAX_FILE_BYTES, max_rows: int = MAX_ROWS) -> Table:
+               max_bytes: int = MAX_CSV_BYTES, max_rows: int = MAX_CSV_ROWS,
+               columns: Iterable[str] | None = None) -> Table:
     """A CSV or .xlsx file → :class:`Table`. Raises InputError (E001, E013, E015–E018, E023).
 
     Without `expect` the header is the first non-blank row. With `expect` (the headers a
     reader looks for) it is the row, among the first 30, holding most of them, so a title
     block above the header is skipped. `sheet` names the Excel sheet to read (matched ignoring
     case and accents; a CSV has only one). `max_bytes` and `max_rows` may only tighten the limits.
+    `columns` (headers, matched like `expect`) limits the frame to the columns a reader uses: a CSV
+    then never turns the others into Python text (their headers stay in :attr:`Table.headers`).
     """
-    max_bytes, max_rows = min(max_bytes, MAX_FILE_BYTES), min(max_rows, MAX_ROWS)
     if not path.is_file():
         raise InputError(Problem.of("E001", file=path, path=path))
     suffix = path.suffix.lower()
+    csv_file = suffix not in EXCEL_SUFFIXES
+    max_bytes = min(max_bytes, MAX_CSV_BYTES if csv_file else MAX_FILE_BYTES)
+    max_rows = min(max_rows, MAX_CSV_ROWS if csv_file else MAX_ROWS)
     if suffix in OLD_FORMATS:
         raise InputError(Problem.of("E016", file=path, detail=f"định dạng {OLD_FORMATS[suffix]} không được hỗ trợ; "
                                                              "hãy mở bằng Excel và lưu lại dạng .xlsx"))
     size = path.stat().st_size
     if size > max_bytes:
-        detail = f"tệp {size / 1_048_576:.1f} MB, quá giới hạn {max_bytes // 1_048_576} MB; hãy tách thành nhiều tệp"
-        raise InputError(Problem.of("E015", file=path, detail=detail.replace(".", ",")))
+        detail = f"tệp {size / 1_048_576:.1f} MB, quá giới hạn {max_bytes // 1_048_576} MB".replace(".", ",")
+        raise InputError(Problem.of("E015", file=path, detail=f"{detail}; {SPLIT_HINT}"))
     merges: list[Merge] = []
     try:
         if suffix in EXCEL_SUFFIXES:
             title, records, kinds, merges = _xlsx_records(path, max_rows, sheet)
             encoding = "xlsx"
         else:
+            from evidence.columnar import read_csv_columnar  # pyarrow loads only for a CSV
+
+            fast = read_csv_columnar(path, tuple(expect), max_rows, None if columns is None else tuple(columns))
+            if fast is not None:
+                return fast
             title, kinds = None, {}
             records, encoding = _csv_records(path, max_rows)
         return _build(path, records, kinds, encoding, title, tuple(expect), max_rows, merges)
@@ -348,8 +374,7 @@ def _excel_cell(cell: object) -> tuple[str, CellKind | None]:
 
 
 def _too_many_rows(path: Path, max_rows: int) -> Problem:
-    return Problem.of("E015", file=path, detail=f"hơn {max_rows:,} hàng dữ liệu; hãy tách thành nhiều tệp"
-                      .replace(",", "."))
+    return Problem.of("E015", file=path, detail=f"hơn {max_rows:,} hàng dữ liệu".replace(",", ".") + f"; {SPLIT_HINT}")
 
 
 def _too_many_columns(path: Path, row: int) -> Problem:
@@ -460,15 +485,15 @@ def find_columns(table: Table, wanted: dict[str, tuple[str, bool]]) -> dict[str,
 
     Headers match ignoring case, diacritics and spacing; a missing required column is an
     E002 problem with a "did you mean" drawn from the headers present."""
-    present = {_header_key(h): h for h in table.frame.columns}
+    present = {_header_key(h): h for h in table.all_headers}
     found: dict[str, str | None] = {}
     problems = []
     for name, (header, required) in wanted.items():
         actual = present.get(_header_key(header))
         if actual is None and required:
             problems.append(Problem.of("E002", file=table.path, line=None, row=table.header_row, header=header,
-                                       hint=did_you_mean(header, list(table.frame.columns)),
-                                       columns=", ".join(table.frame.columns) or "(không có)"))
+                                       hint=did_you_mean(header, table.all_headers),
+                                       columns=", ".join(table.all_headers) or "(không có)"))
         found[name] = actual
     if problems:
         raise InputError(problems)

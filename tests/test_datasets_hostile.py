@@ -286,12 +286,12 @@ def test_an_excel_formula_cell_is_e017_at_row_and_column(tmp_path: Path) -> None
 def test_a_file_over_the_row_or_size_limit_fails_with_a_message(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "ho-so.csv"
     path.write_text("Mã hồ sơ,Trạng thái\n" + "".join(f"HS-{i},Đúng hạn\n" for i in range(50)), encoding="utf-8")
-    monkeypatch.setattr(tables, "MAX_ROWS", 20)
+    monkeypatch.setattr(tables, "MAX_CSV_ROWS", 20)
     with pytest.raises(InputError) as exc:
         read_dataset("dossiers", path, units=UNITS)
     assert [p.code for p in exc.value.problems] == ["E015"]
-    monkeypatch.setattr(tables, "MAX_ROWS", 200_000)
-    monkeypatch.setattr(tables, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(tables, "MAX_CSV_ROWS", 500_000)
+    monkeypatch.setattr(tables, "MAX_CSV_BYTES", 100)
     with pytest.raises(InputError) as exc:
         read_export("dossiers", path, "mot-cua-dien-tu", case_folder=tmp_path, units=UNITS)
     assert [p.code for p in exc.value.problems] == ["E015"]

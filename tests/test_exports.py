@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from benchmarks.export_generator import AS_OF, HEADERS, Record, generate, write_csv, write_xlsx
 from engine.as_of_status import dossiers_at
 from engine.dataset_requirements import evaluate_deadlines, evaluate_rate
 from engine.pipeline import prepare, run
@@ -22,7 +23,6 @@ from evidence.datasets import read_dataset
 from evidence.exports import MAPPINGS_DIR, load_mapping, read_export, shipped_mappings
 from evidence.problems import InputError, Problem
 from tests.conftest import SEED
-from tests.export_generator import AS_OF, HEADERS, Record, generate, write_csv, write_xlsx
 
 UNITS = yaml.safe_load((SEED / "units.yaml").read_text(encoding="utf-8"))
 EXPORT = "exports/ho-so-2024.csv"

@@ -5,15 +5,21 @@ then writes the dates, the status label and the other columns the way a provinci
 export would, including the untidy parts: blank statuses, statuses that contradict the dates,
 same-day returns labelled "trước hạn", blank units, "Không thu phí" for free procedures.
 Tests count from the records (`Record.truth` and friends), never by re-reading the file, so the
-engine's counts are checked against an independent source.
+engine's counts are checked against an independent source; `write_truth` writes those counts beside
+the data (`<export>.truth.json`) for the benchmarks and anyone checking cchc by hand.
 
-Deterministic: the same seed writes the same bytes.
+Deterministic: the same seed writes the same bytes. Shared by tests/ and benchmarks/:
+
+    python benchmarks/export_generator.py --rows 500000 /tmp/ho-so.csv   # also /tmp/ho-so.truth.json
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
+import json
 import random
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -205,3 +211,48 @@ def write_xlsx(records: list[Record], path: Path) -> Path:
         sheet.append(record.cells(i, xlsx=True))
     book.save(path)
     return path
+
+
+ON_TIME = ("truoc-han", "dung-han")  # returned by the due date
+DECIDED = (*ON_TIME, "qua-han")  # the on-time rate's denominator: every dossier whose outcome is known
+
+
+def truth(records: list[Record]) -> dict[str, object]:
+    """What cchc must count from the export, taken from the records, never from the file."""
+    status = Counter(r.truth for r in records)
+    on_time, decided = sum(status[s] for s in ON_TIME), sum(status[s] for s in DECIDED)
+    return {
+        "as_of": AS_OF.isoformat(),
+        "rows": len(records),
+        "status": dict(sorted(status.items())),
+        "channel": dict(sorted(Counter(r.channel for r in records).items())),
+        "unit": dict(sorted(Counter(r.unit or "" for r in records).items())),
+        "misdeclared": sum(r.misdeclared for r in records),
+        "on_time": {"numerator": on_time, "denominator": decided},
+    }
+
+
+def truth_path(export: Path) -> Path:
+    return export.with_name(export.stem + ".truth.json")
+
+
+def write_truth(records: list[Record], export: Path) -> Path:
+    """The ground truth beside the export: `ho-so.csv` → `ho-so.truth.json`."""
+    path = truth_path(export)
+    path.write_text(json.dumps(truth(records), ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Write a generated one-stop export and its ground truth.")
+    parser.add_argument("out", type=Path, help="the export to write (.csv or .xlsx)")
+    parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--seed", type=int, default=2024)
+    args = parser.parse_args()
+    records = generate(args.rows, args.seed)
+    (write_xlsx if args.out.suffix.lower() == ".xlsx" else write_csv)(records, args.out)
+    print(args.out, write_truth(records, args.out))
+
+
+if __name__ == "__main__":
+    main()
