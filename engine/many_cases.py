@@ -18,6 +18,7 @@ from pathlib import Path
 from engine.assess import Assessor
 from engine.locations import CASE_FILE, find_case, shown
 from engine.results import Assessment
+from engine.scheme import Scheme
 from evidence.problems import InputError, Problem
 
 
@@ -75,6 +76,21 @@ def _assessor(scheme_dir: Path, prefer: str, make: Callable[[], Assessor]) -> As
     return _ASSESSORS[key]
 
 
+# Schemes loaded in this process, by folder, the units owners may name, and the SHA-256 of every rule file:
+# reading the rule YAML is a third of a seed-sized case, and the content hash makes reuse exact.
+_SCHEMES: dict[tuple[str, frozenset[str], str], Scheme] = {}
+
+
+def _load_once(folder: Path, *, units: set[str] | None = None) -> Scheme:
+    from engine.manifest import rule_files, rules_hash
+    from engine.scheme_loader import load_scheme
+
+    key = (str(folder.resolve()), frozenset(units or ()), rules_hash(rule_files(folder)))
+    if key not in _SCHEMES:  # a scheme that fails to load raises every time, for every case that names it
+        _SCHEMES[key] = load_scheme(folder, units=units)
+    return _SCHEMES[key]
+
+
 def assess_one(folder: Path, as_of: date | None, prefer: str) -> CaseRun:
     """One case, with the process's cached Assessor for its scheme; input problems become a failed run."""
     from engine.manifest import scheme_folder
@@ -82,7 +98,7 @@ def assess_one(folder: Path, as_of: date | None, prefer: str) -> CaseRun:
 
     name = shown(folder)
     try:
-        scheme, evidence = prepare(folder)
+        scheme, evidence = prepare(folder, load=_load_once)
         engine = _assessor(scheme_folder(evidence), prefer, lambda: assessor(scheme, evidence, prefer=prefer))
         return CaseRun(name, engine.assess(evidence, as_of=as_of))
     except InputError as exc:

@@ -125,3 +125,14 @@ def test_ranks_are_the_provinces_ties_share_a_rank(seed_result, indexes: list[De
     for r in ranked:  # a rank is one more than the number of departments strictly above
         assert r.rank == 1 + sum(x > r.result.index_percent for x in indexes)
     assert [r.result.index_percent for r in ranked] == sorted(indexes, reverse=True)
+
+
+def test_each_scheme_is_loaded_and_compiled_once_per_process(province: Path) -> None:
+    from engine import many_cases
+
+    many_cases._SCHEMES.clear()
+    many_cases._ASSESSORS.clear()
+    folders = [province / "so-a", province / "so-b", province / "so-c"]
+    runs = assess_many(folders, prefer="python", jobs=1)
+    assert all(r.result is not None for r in runs)
+    assert len(many_cases._SCHEMES) == 1 and len(many_cases._ASSESSORS) == 1
