@@ -243,6 +243,7 @@ def _evaluate_criterion(crit: Criterion, field_id: str, outcomes: dict[str, Outc
         remedy=crit.remedy, stake_by_unit=stake_by_unit, lost_by_unit=lost_by_unit,
         met=frozenset(rid for rid, o in outcomes.items() if o.met), lost=max(everything - best_now, Decimal(0)),
         evidence=document_requirements.evidence_refs(outcomes, used),
+        breakdowns=tuple(b for req in crit.requires for b in outcomes[req.id].breakdowns),
     )
 
 
@@ -272,7 +273,7 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
             if crit.id in case.not_applicable:
                 result = replace(result, points=Decimal(0), status="not_applicable", applicable=False,
                                  missing=(), reachable=Decimal(0), stake_by_unit={}, lost_by_unit={},
-                                 lost=Decimal(0),
+                                 lost=Decimal(0), breakdowns=(),
                                  trace=(f"Không áp dụng: {case.not_applicable[crit.id]}",))
             if case.official is not None and crit.id in case.official.criteria:
                 result = replace(result, official=case.official.criteria[crit.id])

@@ -9,7 +9,7 @@ and task rows whose on-time state can be decided.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -155,16 +155,17 @@ class CheckedCase:
         return [p for p in self.problems if p.severity == "error"]
 
 
-def check_against_scheme(folder: Path) -> CheckedCase:
+def check_against_scheme(folder: Path, *, load: Callable[..., Scheme] = load_scheme) -> CheckedCase:
     """Read a case once, load its scheme, and check one against the other; raises only when case.yaml
-    is unusable. Errors come first, then warnings."""
+    is unusable. Errors come first, then warnings. `load`: how the scheme is loaded (a run over many
+    cases passes one that loads each scheme once)."""
     read = read_case(folder)
     evidence = read.evidence
     problems = list(read.problems)
     scheme: Scheme | None = None
     if read.units_ok:  # without units, owners cannot be checked and every unit cell would echo
         try:
-            scheme = load_scheme(find_scheme(evidence.case.scheme, evidence.folder), units=set(evidence.units))
+            scheme = load(find_scheme(evidence.case.scheme, evidence.folder), units=set(evidence.units))
         except InputError as exc:  # rows cannot be checked against a scheme that does not load
             problems += exc.problems
     if scheme is not None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from engine import rate_reach
+from engine import rate_breakdown, rate_reach
 from engine.as_of_status import STATUS_WORDS, deadline_status
 from engine.outcomes import ONE, ZERO, Item, Outcome
 from engine.scheme import DeadlineRequirement, Filter, RateRequirement
@@ -62,6 +62,9 @@ def evaluate_deadlines(req: DeadlineRequirement, frame: pd.DataFrame | None, as_
     base = outcome_for(on_time, judged, pending, ())
     verdict = {"met": "Đạt", "failed": "Không đạt", "not_due": "Chưa đến hạn"}[base.state]
     base = replace(base, trace=(f"{verdict} — {summary}",))
+    judged_rows = status.isin(["dung-han", "tre-han", "qua-han"])
+    base = replace(base, breakdowns=rate_breakdown.breakdowns(req.id, req.label, req.threshold, rows[judged_rows],
+                                                              status[judged_rows] == "dung-han"))
 
     open_rows = rows[status.isin(["tre-han", "qua-han", "trong-han"])]
     # (count, still pending) per open item: resolving items compounds their counts
@@ -138,6 +141,14 @@ def _rate_value(req: RateRequirement, frame: pd.DataFrame) -> tuple[RateValue | 
     return RateValue(Decimal(num) / Decimal(total), numerator=num, denominator=total), "", unknown
 
 
+def rate_breakdowns(req: RateRequirement, frame: pd.DataFrame) -> tuple[rate_breakdown.Breakdown, ...]:
+    """The counted rate split by unit and procedure (none for a published indicator: it has no rows)."""
+    if req.dataset == "indicators":
+        return ()
+    den = frame[_mask(frame, req.denominator)]
+    return rate_breakdown.breakdowns(req.id, req.label, req.threshold, den, _mask(den, req.numerator))
+
+
 def evaluate_rate(req: RateRequirement, frame: pd.DataFrame | None, as_of: date, *,
                   period_end: date | None = None, expected: int | None = None) -> Outcome:
     """`period_end`: when the year's counts are settled (the evidence deadline); `expected`: items still
@@ -166,8 +177,9 @@ def evaluate_rate(req: RateRequirement, frame: pd.DataFrame | None, as_of: date,
         ratio = ZERO  # a proportional method cannot use a bound: it scores this as 0, and says "dưới"
     else:
         ratio = value.value
+    split = rate_breakdowns(req, frame)
     if ratio >= req.threshold:
-        return Outcome(req.id, "met", ratio, req.threshold, good=1,
+        return Outcome(req.id, "met", ratio, req.threshold, good=1, breakdowns=split,
                        trace=(f"Đạt — {req.label}: {value} ≥ {percent(req.threshold)}{source}",))
     not_due = req.due is not None and as_of < req.due
     state = "not_due" if not_due else "failed"
@@ -188,4 +200,4 @@ def evaluate_rate(req: RateRequirement, frame: pd.DataFrame | None, as_of: date,
     item = Item(req.id, f"{req.label}: hiện {value}, {goal}", owner, req.due, state, resolved,
                 lost=reached is not None, lost_on=reached.lost_on if reached else None, now=now)
     return Outcome(req.id, state, ratio, req.threshold, bad=1, trace=trace, items=(item,),
-                   if_due_met=resolved if not_due else None)
+                   if_due_met=resolved if not_due else None, breakdowns=split)

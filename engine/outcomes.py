@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from engine.rate_breakdown import Breakdown
     from evidence.register import Document
 
 State = Literal["met", "failed", "missing", "not_due", "entered"]
@@ -54,6 +55,7 @@ class Outcome:
     if_due_met: Outcome | None = None  # outcome if every not-yet-due item arrives in time
     empty: bool = False  # met only because nothing was to be counted (the rule's `if_empty: met`)
     evidence: tuple[Document, ...] = ()  # the register rows that met a document requirement (self-scoring form)
+    breakdowns: tuple[Breakdown, ...] = ()  # a counted rate split by unit / procedure (engine/rate_breakdown.py)
     # outcome if the items at these indexes were all resolved (items can compound, e.g. counts)
     resolver: Callable[[tuple[int, ...]], Outcome] | None = field(default=None, compare=False, repr=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -15,9 +16,11 @@ from evidence.case import Evidence
 from evidence.problems import InputError
 
 
-def prepare(case: str | Path | None) -> tuple[Scheme, Evidence]:
-    """The scheme and evidence of a case, or InputError with every error `cchc evidence check` reports."""
-    checked = check_against_scheme(find_case(None if case is None else str(case)))
+def prepare(case: str | Path | None, *, load: Callable[..., Scheme] | None = None) -> tuple[Scheme, Evidence]:
+    """The scheme and evidence of a case, or InputError with every error `cchc evidence check` reports.
+    `load`: how the scheme is loaded, when not engine.scheme_loader.load_scheme (see engine/many_cases.py)."""
+    folder = find_case(None if case is None else str(case))
+    checked = check_against_scheme(folder) if load is None else check_against_scheme(folder, load=load)
     if checked.errors or checked.scheme is None:
         raise InputError(checked.problems)
     return checked.scheme, checked.read.evidence

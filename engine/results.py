@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from engine.rate_breakdown import Breakdown
 from engine.scoring import PartScore
 from evidence.problems import Problem
 
@@ -78,6 +79,12 @@ class CriterionResult:
     lost: Decimal = Decimal(0)  # what resolving every item in full would add beyond `reachable`
     evidence: tuple[EvidenceRef, ...] = ()  # the register rows that met its document requirements
     official: Decimal | None = None  # the council's points for it, where case.yaml records them
+    breakdowns: tuple[Breakdown, ...] = ()  # its counted rates by unit / procedure, worst first
+
+    def below_threshold(self, unit: str) -> bool:
+        """Whether the unit's own share of one of its rates is below that rate's threshold."""
+        return any(b.by == "unit" and (g := b.of(unit)) is not None and g.ratio < b.threshold
+                   for b in self.breakdowns)
 
     @property
     def difference(self) -> Decimal | None:
@@ -158,13 +165,14 @@ class Assessment:
         return sum((c.points - c.official for c in self.calibrated() if c.official is not None), Decimal(0))
 
     def for_unit(self, unit: str) -> Assessment:
-        """Only the criteria a unit owns (or has items in), and only that unit's items.
+        """Only the criteria a unit owns, has items in, or whose rate its own share pulls below the
+        threshold; and only that unit's items.
 
         Totals stay the department's: a unit's checklist is read against them."""
         kept = []
         for c in self.criteria:
             items = tuple(m for m in c.missing if unit in m.owner)
-            if unit in c.owners or items:
+            if unit in c.owners or items or c.below_threshold(unit):
                 kept.append(replace(c, missing=items))
         return replace(self, criteria=tuple(kept), unit_filter=unit)
 

@@ -183,6 +183,12 @@ MESSAGES: dict[str, str] = {
     "C044": "cài durable-rules đã vá thất bại: {detail}",
     "W070": "để dùng bộ máy luật durable-rules trên Python {version}, chạy một lần: {command} "
             "(cần gcc và mạng; xem docs/durable-rules.md)",
+    # many cases in one run, and the ranking (issue 9, helper L): C030–C034, E088–E089, W065–W066
+    "C030": "hồ sơ {case}: không chấm được ({count} lỗi nêu ở trên); các hồ sơ khác vẫn được chấm và xếp hạng",
+    "C031": "{option} chỉ dùng khi chấm một hồ sơ; lệnh này chấm {count} hồ sơ: bỏ {option}, hoặc chấm riêng "
+            "từng hồ sơ",
+    "W065": "các hồ sơ được chấm theo {count} bộ tiêu chí khác nhau ({schemes}): mỗi bộ xếp hạng riêng, "
+            "không so điểm giữa các bộ",
 }
 
 

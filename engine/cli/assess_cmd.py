@@ -19,8 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Chấm điểm một hồ sơ: điểm từng tiêu chí, tình trạng, còn thiếu gì, ai phụ trách, "
                     "hạn nào, được bao nhiêu điểm nếu bổ sung.",
     )
-    p.add_argument("case", nargs="?", default=None,
-                   help=f"thư mục hồ sơ hoặc tên hồ sơ có sẵn (mặc định: {DEFAULT_CASE})")
+    p.add_argument("case", nargs="*", default=[], metavar="HỒ_SƠ",
+                   help=f"thư mục hồ sơ hoặc tên hồ sơ có sẵn (mặc định: {DEFAULT_CASE}); nhiều hồ sơ, hoặc một "
+                        "thư mục chứa các hồ sơ: chấm tất cả trong một lần chạy và xếp hạng theo chỉ số")
     p.add_argument("--unit", metavar="ĐƠN_VỊ",
                    help="chỉ hiện tiêu chí và mục còn thiếu của một đơn vị (mã trong units.yaml)")
     p.add_argument("--as-of", metavar="NGÀY",
@@ -37,10 +38,62 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="lưu kết quả cả Sở kèm bản kê vào <hồ sơ>/lich-su/<mốc>.json (xem: cchc history)")
     p.add_argument("--ghi-de", "--overwrite", dest="overwrite", action="store_true",
                    help="với --save: thay kết quả đã lưu cho cùng mốc khi kết quả mới khác")
+    p.add_argument("--jobs", "--so-tien-trinh", dest="jobs", type=_jobs, metavar="N",
+                   help="với nhiều hồ sơ: số tiến trình chấm song song (mặc định: số lõi CPU, không quá số hồ sơ)")
     p.set_defaults(run=run)
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"cần số nguyên từ 1 trở lên, không phải {text!r}")
+    return int(text)
+
+
 def run(args: argparse.Namespace) -> int:
+    from engine.many_cases import is_folder_of_cases
+
+    if len(args.case) > 1 or (args.case and is_folder_of_cases(args.case[0])):
+        return run_many(args)
+    args.case = args.case[0] if args.case else None
+    return run_one(args)
+
+
+def run_many(args: argparse.Namespace) -> int:
+    """Several cases: each assessed (in parallel where there are cores), failures reported, the rest ranked."""
+    from engine.cli.common import EXIT_INPUT, print_problems
+    from engine.many_cases import assess_many, case_folders, ranking
+    from engine.reports import ranking as ranking_report
+    from engine.reports import terminal
+
+    as_of = as_of_arg(args.as_of)
+    folders, failed = case_folders(args.case)
+    count = len(folders) + len(failed)
+    for option, used in (("--unit", args.unit), ("--scenario", args.scenario), ("--save", args.save)):
+        if used:
+            raise InputError(Problem.of("C031", option=option, count=count))
+    runs = [*failed, *assess_many(folders, as_of=as_of, prefer=args.matcher, jobs=args.jobs)]
+    for r in runs:
+        if r.result is None:
+            print_problems(r.errors)
+            print_problems([Problem.of("C030", case=r.case, count=len(r.errors))])
+    ranked = ranking(runs)
+    if len(ranked) > 1:
+        schemes = ", ".join(f"{g[0].result.scheme_id} {g[0].result.scheme_version}" for g in ranked)
+        print_problems([Problem.of("W065", count=len(ranked), schemes=schemes)])
+    if args.format == "json":
+        print(ranking_report.render_json(runs, ranked))
+    else:
+        console = Console(highlight=False)
+        if args.detail:
+            for r in runs:
+                if r.result is not None:
+                    terminal.render(r.result, console, detail=True)
+                    console.print()
+        ranking_report.render_text(ranked, console)
+    return EXIT_INPUT if any(r.result is None for r in runs) else EXIT_OK
+
+
+def run_one(args: argparse.Namespace) -> int:
     from engine import history, scenario
     from engine.pipeline import assessor, prepare
     from engine.reports import json_result, terminal, terminal_runs

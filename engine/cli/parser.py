@@ -16,6 +16,7 @@ _ERRORS = [
      r"đối số \1: giá trị \2 không hợp lệ (chọn một trong: \3)"),
     (r"argument (\S+): expected one argument", r"đối số \1 cần một giá trị"),
     (r"unrecognized arguments: (.+)", r"đối số không nhận ra: \1"),
+    (r"^argument (\S+): ", r"đối số \1: "),  # a value the option's own check refused (its message is Vietnamese)
 ]
 
 

@@ -7,7 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from engine.rate_breakdown import Breakdown
 from engine.results import ITEM_STATE, STANDING, STATUS, Assessment, CriterionResult
+from engine.scoring import round_points
 
 
 def _num(value: Decimal) -> float | int:
@@ -16,6 +18,21 @@ def _num(value: Decimal) -> float | int:
 
 def _day(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _breakdown(b: Breakdown) -> dict[str, Any]:
+    """A rate split by unit or procedure, worst first; the groups add up to the overall figure."""
+    return {
+        "requirement": b.requirement,
+        "label": b.label,
+        "by": b.by,
+        "threshold_percent": _num(round_points(b.threshold * 100)),
+        "numerator": sum(g.numerator for g in b.groups),
+        "denominator": sum(g.denominator for g in b.groups),
+        "groups": [{"key": g.key or None, "numerator": g.numerator, "denominator": g.denominator,
+                    "rate_percent": _num(round_points(g.ratio * 100)), "below_threshold": g.ratio < b.threshold}
+                   for g in b.groups],
+    }
 
 
 def _criterion(c: CriterionResult) -> dict[str, Any]:
@@ -61,6 +78,7 @@ def _criterion(c: CriterionResult) -> dict[str, Any]:
         # the council's points (official.criteria in case.yaml) and self-score minus them; null when not recorded
         "official": None if c.official is None else _num(c.official),
         "difference": None if c.difference is None else _num(c.difference),
+        "breakdowns": [_breakdown(b) for b in c.breakdowns],  # key null: rows that name no unit / procedure
     }
 
 

@@ -15,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from engine.rate_breakdown import Breakdown, GroupRate
 from engine.results import ITEM_STATE, STANDING, STATUS, Assessment, CriterionResult, MissingItem
 from evidence.formatting import day, percent, points
 
@@ -163,6 +164,72 @@ def _unit_table(a: Assessment) -> Table:
     return table
 
 
+BY_WORD = {"unit": "đơn vị", "procedure": "thủ tục"}
+WORST = 3  # units named per rate in the summary
+DETAIL_GROUPS = 10  # procedures listed per rate with --chi-tiet (units: all)
+
+
+def _group_name(a: Assessment, b: Breakdown, g: GroupRate) -> str:
+    if not g.key:
+        return f"(không ghi {BY_WORD[b.by]})"
+    return a.units.get(g.key, g.key) if b.by == "unit" else g.key
+
+
+def _share(g: GroupRate) -> str:
+    return f"{g.numerator}/{g.denominator} = {percent(g.ratio)}"
+
+
+def _overall(b: Breakdown) -> str:
+    num, den = sum(g.numerator for g in b.groups), sum(g.denominator for g in b.groups)
+    return f"{num}/{den} = {percent(Decimal(num) / den)}"
+
+
+def _rates_below(a: Assessment) -> Text | None:
+    """For TCCB: per rate, the units whose own share is below the threshold, worst first."""
+    lines = []
+    for c in a.criteria:
+        for b in c.breakdowns:
+            below = [g for g in b.below() if g.key] if b.by == "unit" else []
+            if not below:
+                continue
+            named = "; ".join(f"{_group_name(a, b, g)} {_share(g)}" for g in below[:WORST])
+            more = f"; và {len(below) - WORST} đơn vị khác" if len(below) > WORST else ""
+            lines.append(f"{c.id} {b.label} (cả Sở {_overall(b)}, ngưỡng {percent(b.threshold)}): {named}{more}")
+    if not lines:
+        return None
+    return Text("\nĐơn vị có tỷ lệ dưới ngưỡng (thấp nhất trước; đủ bảng: --chi-tiet)\n", style="bold underline") \
+        .append("\n".join(lines), style="")
+
+
+def _own_rates(a: Assessment, unit: str) -> Text | None:
+    """For one unit: its own share of each rate shown, beside the department's."""
+    lines = []
+    for c in a.criteria:
+        for b in c.breakdowns:
+            g = b.of(unit) if b.by == "unit" else None
+            if g is None:
+                continue
+            rank = [x.key for x in b.groups].index(unit) + 1
+            word = "dưới ngưỡng" if g.ratio < b.threshold else "đạt ngưỡng"
+            lines.append(f"{c.id} {b.label}: {_share(g)} ({word} {percent(b.threshold)}; cả Sở {_overall(b)}; "
+                         f"thứ {rank}/{len(b.groups)} từ thấp lên)")
+    if not lines:
+        return None
+    return Text(f"\nTỷ lệ của {a.units.get(unit, unit)}\n", style="bold underline").append("\n".join(lines))
+
+
+def _breakdown_lines(a: Assessment, c: CriterionResult) -> str:
+    out = ""
+    for b in c.breakdowns:
+        shown = b.groups if b.by == "unit" else b.groups[:DETAIL_GROUPS]
+        more = f"; … {len(b.groups) - len(shown)} {BY_WORD[b.by]} khác" if len(shown) < len(b.groups) else ""
+        cells = "; ".join(f"{_group_name(a, b, g)} {_share(g)}{' ✗' if g.ratio < b.threshold else ''}"
+                          for g in shown)
+        out += f"  Theo {BY_WORD[b.by]} — {b.label} (thấp nhất trước, ✗ dưới ngưỡng {percent(b.threshold)}): " \
+               f"{cells}{more}\n"
+    return out
+
+
 def _explanations(a: Assessment) -> list[Text]:
     out = []
     for c in a.criteria:
@@ -176,6 +243,7 @@ def _explanations(a: Assessment) -> list[Text]:
                 f"{p.id or ''} {p.label or ''}: {points(p.points)}/{points(p.max)}".strip() for p in c.parts) + "\n")
         for line in c.trace:
             t.append(f"  · {line}\n")
+        t.append(_breakdown_lines(a, c), style="")
         lost = c.max - c.points
         if lost > 0 and c.status != "not_applicable":
             t.append(f"  Mất {points(lost)} điểm. Khắc phục: {c.remedy}\n", style="dim")
@@ -268,6 +336,9 @@ def render(a: Assessment, console: Console, *, detail: bool = False) -> None:
     if not a.unit_filter and (a.stake_by_unit() or a.lost_by_unit()):
         console.print()
         console.print(_unit_table(a))
+    rates = _own_rates(a, a.unit_filter) if a.unit_filter else _rates_below(a)
+    if rates is not None:
+        console.print(rates)
     if lessons:
         more = f" ({TOP} mục lớn nhất trong {len(lessons)})" if limit and len(lessons) > limit else ""
         console.print(Text(f"\nĐã mất — hạn đã qua, bài học cho năm sau{more}", style="bold underline"))

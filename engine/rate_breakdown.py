@@ -1,0 +1,79 @@
+"""A rate split by unit (and by procedure): who pulls the department's figure below its threshold.
+
+Takes the rows a rate counts (its denominator, already filtered) and which of them count as good,
+and groups them with pandas: per group the numerator, the denominator and the rate, worst first.
+Rows without a unit are a group of their own (key ""), so the groups always add up to the overall
+figure — no row is dropped from the split. Kept apart from how the rate itself is computed, so a
+different computation of the rate (another engine) can reuse it on its filtered frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # results.py imports the dataclasses: keep pandas out of start-up
+    import pandas as pd
+
+By = Literal["unit", "procedure"]
+BY: tuple[By, ...] = ("unit", "procedure")
+NO_KEY = ""  # rows whose unit (procedure) cell is blank
+
+
+@dataclass(frozen=True)
+class GroupRate:
+    key: str  # unit id or procedure name; NO_KEY for rows without one
+    numerator: int
+    denominator: int
+
+    @property
+    def ratio(self) -> Decimal:
+        return Decimal(self.numerator) / Decimal(self.denominator)
+
+    @property
+    def shortfall(self) -> int:
+        """Items of the group not counted as good: what it adds to the department's gap."""
+        return self.denominator - self.numerator
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    requirement: str
+    label: str
+    by: By
+    threshold: Decimal
+    groups: tuple[GroupRate, ...]  # worst first: lowest rate, then most items short, then key
+
+    def below(self) -> tuple[GroupRate, ...]:
+        return tuple(g for g in self.groups if g.ratio < self.threshold)
+
+    def of(self, key: str) -> GroupRate | None:
+        return next((g for g in self.groups if g.key == key), None)
+
+
+def split(rows: pd.DataFrame, good: pd.Series, by: By) -> tuple[GroupRate, ...]:
+    """Numerator and denominator (sums of `_n`) per value of column `by`, worst first; () when the
+    column is absent or blank on every row (a summary table: nothing to split)."""
+    import pandas as pd
+
+    if rows.empty or by not in rows or rows[by].isna().all():
+        return ()
+    keys = rows[by].fillna(NO_KEY).astype(str)
+    counts = pd.DataFrame({"key": keys, "den": rows["_n"].astype("int64"),
+                           "num": rows["_n"].astype("int64").where(good.reindex(rows.index, fill_value=False), 0)})
+    sums = counts.groupby("key", sort=False)[["num", "den"]].sum()
+    sums = sums[sums["den"] > 0]
+    groups = [GroupRate(str(k), int(num), int(den)) for k, num, den in sums.itertuples(name=None)]
+    return tuple(sorted(groups, key=lambda g: (g.ratio, -g.shortfall, g.key)))
+
+
+def breakdowns(requirement: str, label: str, threshold: Decimal, rows: pd.DataFrame,
+               good: pd.Series) -> tuple[Breakdown, ...]:
+    """The split by every column of `BY` the rows carry."""
+    out = []
+    for by in BY:
+        groups = split(rows, good, by)
+        if groups:
+            out.append(Breakdown(requirement, label, by, threshold, groups))
+    return tuple(out)
