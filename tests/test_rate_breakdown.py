@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
+from tests.export_generator import AS_OF, generate, write_csv
 
 from engine.as_of_status import dossiers_at
 from engine.cli import main
@@ -23,7 +24,6 @@ from engine.reports import terminal
 from engine.reports.json_result import to_dict
 from engine.scheme import RateRequirement
 from tests.conftest import CASES
-from tests.export_generator import AS_OF, generate, write_csv
 from tests.test_exports import EXPORT, _case
 
 Q3 = CASES / "ha-giang-sonnptnt-2024-q3"
