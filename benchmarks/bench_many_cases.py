@@ -29,10 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-try:  # the generator may move beside the benchmarks (issue 9); the tests' copy otherwise
-    from benchmarks.export_generator import generate, write_csv  # type: ignore[import-not-found]
-except ImportError:
-    from tests.export_generator import generate, write_csv
+from benchmarks.export_generator import generate, write_csv  # noqa: E402
 
 SEED = ROOT / "cases" / "ha-giang-sonnptnt-2023"
 EXPORT = "exports/ho-so.csv"

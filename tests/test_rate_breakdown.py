@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
-from tests.export_generator import AS_OF, generate, write_csv
 
+from benchmarks.export_generator import AS_OF, generate, write_csv
 from engine.as_of_status import dossiers_at
 from engine.cli import main
 from engine.dataset_requirements import evaluate_rate
