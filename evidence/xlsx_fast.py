@@ -8,10 +8,13 @@ decoded; and it allocates the sheet's whole bounding rectangle up front, so a ti
 ``XFD1048576`` aborts the process (a Rust allocation failure, not a Python exception).
 
 So a sheet goes to calamine only after one streaming pass over its XML bytes (and the shared strings) has
-found none of that: no formula element, no error, ISO-date or formula-string cell, no ``_xHHHH_`` escape,
-no comment, CDATA or DTD, no namespace prefix on a cell, no entity other than XML's own, every cell and row
-with a plain ``r="B12"`` reference inside the row and column limits, every ``<v>`` a plain number of at most
-15 integer digits. The pass is C-speed byte searching (``re`` and ``bytes.count``), it parses nothing: a
+found none of that: every cell's start tag exactly as Excel, LibreOffice and openpyxl write a value cell
+(``<c r="B12" s="3" t="s">``: a plain reference within the row and column limits, a string, number or
+boolean type, so no error, ISO-date or formula-string cell), every row with its plain number, no formula
+element, no ``_xHHHH_`` escape, no comment, CDATA or DTD, no namespace prefix on a cell or string element,
+no phonetic run, every ``<v>`` a plain number of at most 15 integer digits (an entity XML does not define
+makes calamine fail, and then openpyxl reads the file). The pass is C-speed byte searching with ``re``
+(patterns that start with a literal), it parses nothing: a
 sheet it is unsure of is simply handed to openpyxl, cchc's exact reader, whose results and messages are
 today's. Unsure never means wrong, only slower (tests/test_xlsx_fast.py compares both readers).
 """
@@ -28,27 +31,34 @@ from typing import Any
 from evidence.text import fold
 
 CHUNK = 1 << 20
+_REF = r"(?:[A-F]?[A-Z]|G[A-R])[1-9][0-9]{0,6}"  # A1 … GR9999999: a column openpyxl reads, no leading zero
+_NUMBER = r"[-+]?[0-9]{1,15}(?:\.[0-9]*)?(?:[eE][-+]?[0-9]{1,3})?"  # a float both read alike (≤ 15 digits)
+# Anything below sends the sheet to openpyxl. Each pattern starts with a literal, so `re` skips ahead fast.
+_SHEET_MARKUP = (  # every "<c" start tag exactly as Excel, LibreOffice and openpyxl write a value cell
+    r'<c(?! r="' + _REF + r'"(?: s="[0-9]{1,5}")?(?: t="(?:s|n|b|inlineStr)")?/?>)[\s/>]'
+    r'|<row(?! r="[1-9][0-9]{0,6}"[\s/>])[\s/>]'  # a row without its plain number
+    r"|<f[\s/>]"  # a formula: calamine would give its cached value
+    r"|<v>(?!" + _NUMBER + r"</v>)"  # NaN, 20-digit integers, blanks: not a plain number
+    r"|<!"  # comment, CDATA section or DTD
+)
+_PREFIXED = re.compile(rb":(?:c|row|v|is|t|r|f|sheetData|si|rPh)[\s/>]")  # a prefixed cell or string element
+_ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")  # openpyxl keeps "_x000D_", calamine decodes it
+_STRINGS_MARKUP = re.compile(rb"<!|<rPh[\s/>]")  # phonetic runs: the readers differ on them
 
-# Anything here sends the sheet to openpyxl.
-_SHEET_SUSPECT = re.compile(
-    rb"<(?:[\w.-]+:)?f[\s/>]"  # a formula (or a prefixed formula element anywhere)
-    rb"|\st\s*=\s*[\"'](?:e|d|str)[\"']"  # error, ISO-date or formula-string cell
-    rb"|_x[0-9A-Fa-f]{4}_"  # an escaped character: openpyxl keeps it, calamine decodes it
-    rb"|<!"  # comment, CDATA section or DTD
-    rb"|&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)"  # an entity XML does not define
-    rb"|<[\w.-]+:(?:c|row|v|is|t|r|sheetData|mergeCell)[\s/>]"  # a prefixed cell element
-    rb"|<c r=\"(?![A-Z]{1,3}[0-9]{1,7}\")"  # a cell reference that is not plain
-    rb"|<row r=\"(?![0-9]{1,7}\")"
-    rb"|<v>(?![-+]?[0-9]{1,15}(?:\.[0-9]*)?(?:[eE][-+]?[0-9]{1,3})?</v>)"  # not a plain number
-    rb"|<c r=\"(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z])[0-9]"  # past column GR (200): openpyxl says E015 exactly
-)
-_STRINGS_SUSPECT = re.compile(
-    rb"_x[0-9A-Fa-f]{4}_|<!|<rPh[\s/>]"  # escapes, comments/DTD, phonetic runs
-    rb"|&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)"
-    rb"|<[\w.-]+:(?:si|t|r)[\s/>]"
-)
-_CELL_STARTS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
-_ROW_STARTS = (b"<row ", b"<row>", b"<row/", b"<row\t", b"<row\n", b"<row\r")
+
+def _above(limit: int) -> str:
+    """A regex for the decimal numbers (no leading zero) greater than `limit`, then a closing quote."""
+    digits = str(limit)
+    longer = [rf"[1-9][0-9]{{{len(digits)},}}"]
+    same = [digits[:i] + f"[{int(d) + 1}-9]" + f"[0-9]{{{len(digits) - i - 1}}}"
+            for i, d in enumerate(digits) if d != "9"]
+    return "(?:" + "|".join(longer + same) + ')"'
+
+
+def _sheet_patterns(row_limit: int) -> list[re.Pattern[bytes]]:
+    beyond = _above(row_limit)  # a cell or row past the limit: openpyxl gives E015, calamine would allocate it
+    return [re.compile((_SHEET_MARKUP + r'|<c r="[A-Z]{1,3}' + beyond + r'|<row r="' + beyond).encode()),
+            _PREFIXED, _ESCAPE]
 
 
 @dataclass(frozen=True)
@@ -100,24 +110,16 @@ def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
             yield tail
 
 
-def _plain_rows(data: bytes, row_limit: int) -> bool:
-    """Every cell and row start carries a plain reference, and none is past `row_limit`."""
-    cells, rows = sum(data.count(s) for s in _CELL_STARTS), sum(data.count(s) for s in _ROW_STARTS)
-    if cells != data.count(b'<c r="') or rows != data.count(b'<row r="'):
-        return False
-    digits = len(str(row_limit))
-    big = re.compile(rb'<(?:c r="[A-Z]{1,3}|row r=")([0-9]{%d,7})"' % digits)
-    return all(int(m.group(1)) <= row_limit for m in big.finditer(data))
-
-
 def plain_sheet(archive: zipfile.ZipFile, sheet: Sheet, strings: str | None, row_limit: int) -> bool:
     """True when calamine reads this sheet exactly as openpyxl does (see the module's docstring)."""
+    patterns = _sheet_patterns(row_limit)
     for data in _chunks(archive, sheet.member):
-        if _SHEET_SUSPECT.search(data) or not _plain_rows(data, row_limit):
+        if any(pattern.search(data) for pattern in patterns):
             return False
-    if strings is not None and strings in archive.namelist():
-        return not any(_STRINGS_SUSPECT.search(data) for data in _chunks(archive, strings))
-    return True
+    if strings is None or strings not in archive.namelist():
+        return True
+    patterns = [_STRINGS_MARKUP, _PREFIXED, _ESCAPE]
+    return not any(pattern.search(data) for data in _chunks(archive, strings) for pattern in patterns)
 
 
 def read_plain(path: Path, wanted: str | None, preferred: tuple[str, ...], row_limit: int
