@@ -208,7 +208,7 @@ def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
                                                              f"{MAX_UNPACKED_BYTES // 1_048_576} MB"))
     try:
         fast = read_plain(path, wanted, SHEET_NAMES, max_rows + HEADER_SEARCH_ROWS)
-    except MemoryError:
+    except (MemoryError, ImportError, NameError):  # out of memory: E054; the others are cchc's own bugs
         raise
     except BaseException as exc:  # calamine raises its own errors, and a Rust panic is a BaseException
         if isinstance(exc, KeyboardInterrupt | SystemExit):

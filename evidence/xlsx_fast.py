@@ -55,10 +55,15 @@ def _above(limit: int) -> str:
     return "(?:" + "|".join(longer + same) + ')"'
 
 
-def _sheet_patterns(row_limit: int) -> list[re.Pattern[bytes]]:
+def _sheet_patterns(row_limit: int, date_styles: frozenset[int]) -> list[re.Pattern[bytes]]:
     beyond = _above(row_limit)  # a cell or row past the limit: openpyxl gives E015, calamine would allocate it
-    return [re.compile((_SHEET_MARKUP + r'|<c r="[A-Z]{1,3}' + beyond + r'|<row r="' + beyond).encode()),
-            _PREFIXED, _ESCAPE]
+    markup = _SHEET_MARKUP + r'|<c r="[A-Z]{1,3}' + beyond + r'|<row r="' + beyond
+    if date_styles:  # a date cell the readers turn into different things: past year 9999 (openpyxl: #VALUE!),
+        # negative, or in 1900's first days, which Excel counts with a 29 February that never was
+        styles = "|".join(str(s) for s in sorted(date_styles))
+        odd_serial = r"(?:\+?[0-9]{7}|\+?[0-9]{1,2}[.<]|-|[^<]*[eE])"
+        markup += r'|<c r="' + _REF + r'" s="(?:' + styles + r')"(?: t="n")?><v>' + odd_serial
+    return [re.compile(markup.encode()), _PREFIXED, _ESCAPE]
 
 
 @dataclass(frozen=True)
@@ -67,10 +72,18 @@ class Sheet:
     member: str  # the sheet's part in the zip, e.g. "xl/worksheets/sheet1.xml"
 
 
-def worksheets(path: Path) -> tuple[list[Sheet], str | None]:
-    """The workbook's worksheets in order, as openpyxl lists them (chart sheets and missing parts left out),
-    and the shared strings part. openpyxl's own first steps: they read only the package's small index parts."""
+def worksheets(path: Path) -> tuple[list[Sheet], str | None, frozenset[int]]:
+    """The workbook's worksheets in order, as openpyxl lists them (chart sheets and missing parts left out; none
+    for a workbook counting dates from 1904, which openpyxl reads),
+    the shared strings part and the cell styles openpyxl reads as dates. openpyxl's own first steps: they read
+    only the package's small index parts and the styles."""
+    import warnings
+
     from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+    from openpyxl.styles.stylesheet import Stylesheet
+    from openpyxl.utils.datetime import WINDOWS_EPOCH
+    from openpyxl.xml.constants import ARC_STYLE
+    from openpyxl.xml.functions import fromstring
 
     reader = ExcelReader(str(path), read_only=True, keep_links=False)
     try:
@@ -79,9 +92,16 @@ def worksheets(path: Path) -> tuple[list[Sheet], str | None]:
         sheets = [Sheet(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
                   if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
         strings = reader.package.find(SHARED_STRINGS)
+        dates: frozenset[int] = frozenset()
+        if reader.wb.epoch != WINDOWS_EPOCH:  # 1904 dates: left to openpyxl
+            sheets = []
+        elif ARC_STYLE in reader.valid_files:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                dates = frozenset(Stylesheet.from_tree(fromstring(reader.archive.read(ARC_STYLE))).date_formats)
     finally:
         reader.archive.close()
-    return sheets, (strings.PartName[1:] if strings is not None else None)
+    return sheets, (strings.PartName[1:] if strings is not None else None), dates
 
 
 def choose(sheets: list[Sheet], wanted: str | None, preferred: tuple[str, ...]) -> Sheet | None:
@@ -110,9 +130,10 @@ def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
             yield tail
 
 
-def plain_sheet(archive: zipfile.ZipFile, sheet: Sheet, strings: str | None, row_limit: int) -> bool:
+def plain_sheet(archive: zipfile.ZipFile, sheet: Sheet, strings: str | None, row_limit: int,
+                date_styles: frozenset[int] = frozenset()) -> bool:
     """True when calamine reads this sheet exactly as openpyxl does (see the module's docstring)."""
-    patterns = _sheet_patterns(row_limit)
+    patterns = _sheet_patterns(row_limit, date_styles)
     for data in _chunks(archive, sheet.member):
         if any(pattern.search(data) for pattern in patterns):
             return False
@@ -126,12 +147,12 @@ def read_plain(path: Path, wanted: str | None, preferred: tuple[str, ...], row_l
                ) -> tuple[str, list[list[Any]], list[tuple[int, int, int, int]]] | None:
     """(sheet name, rows of values from row 1, merged ranges as (first col, first row, last col, last row))
     read by calamine, or None when the sheet is not plain and openpyxl must read it."""
-    sheets, strings = worksheets(path)
+    sheets, strings, dates = worksheets(path)
     with zipfile.ZipFile(path) as archive:
         sheet = choose(sheets, wanted, preferred)
         if sheet is None or sum(s.name == sheet.name for s in sheets) > 1:
             return None
-        if not plain_sheet(archive, sheet, strings, row_limit):
+        if not plain_sheet(archive, sheet, strings, row_limit, dates):
             return None
     import python_calamine
 
