@@ -220,15 +220,34 @@ def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
     records: Records = []
     kinds: dict[tuple[int, int], CellKind] = {}
     for number, values in enumerate(rows, start=1):
-        cells = []
-        for position, value in enumerate(values):
-            text, kind = _excel_cell(value)
-            cells.append(text)
-            if kind is not None:
-                kinds[(number, position)] = kind
+        cells, row_kinds = _excel_row(values)
+        for position, kind in row_kinds.items():
+            kinds[(number, position)] = kind
         if any(cells):
             records.append((number, cells))
     return title, records, kinds, merges
+
+
+def _excel_row(values: list[Any], data_types: list[str | None] | None = None
+               ) -> tuple[list[str], dict[int, CellKind]]:
+    """A row's values (calamine's, or openpyxl's with their data types) → (texts, {position: kind}).
+    Text cells, most of an export, are taken as they are without a call per cell."""
+    kinds: dict[int, CellKind] = {}
+    if data_types is None:
+        cells = values  # calamine's list, ours to change
+        for position, value in enumerate(values):
+            if type(value) is not str:
+                cells[position], kind = _excel_cell(value)
+                if kind is not None:
+                    kinds[position] = kind
+        return cells, kinds
+    cells = []
+    for position, (value, data_type) in enumerate(zip(values, data_types, strict=True)):
+        text, kind = _excel_cell(value, data_type)
+        cells.append(text)
+        if kind is not None:
+            kinds[position] = kind
+    return cells, kinds
 
 
 def _openpyxl_records(path: Path, max_rows: int, wanted: str | None
@@ -256,12 +275,11 @@ def _openpyxl_records(path: Path, max_rows: int, wanted: str | None
                         raise InputError(_too_many_rows(path, max_rows))
                     if len(row) > MAX_COLUMNS and any(c.value is not None for c in row[MAX_COLUMNS:]):
                         raise InputError(_too_many_columns(path, number))
-                    cells = []
-                    for position, cell in enumerate(row[:MAX_COLUMNS]):
-                        text, kind = _excel_cell(getattr(cell, "value", None), getattr(cell, "data_type", None))
-                        cells.append(text)
-                        if kind is not None:
-                            kinds[(number, position)] = kind
+                    kept = row[:MAX_COLUMNS]
+                    cells, row_kinds = _excel_row([getattr(c, "value", None) for c in kept],
+                                                  [getattr(c, "data_type", None) for c in kept])
+                    for position, kind in row_kinds.items():
+                        kinds[(number, position)] = kind
                     if any(cells):
                         records.append((number, cells))
                 title = sheet.title
@@ -352,8 +370,6 @@ def register_sheet(workbook: Any, wanted: str | None = None) -> Any:  # openpyxl
 
 def _excel_cell(value: object, data_type: str | None = None) -> tuple[str, CellKind | None]:
     """A cell's value (openpyxl's, with its data type, or calamine's) → (text, kind)."""
-    if type(value) is str and data_type is None:  # most cells: calamine's text, nothing to decide
-        return value, None
     if value is None:
         return "", None
     if data_type == "f":
