@@ -5,9 +5,11 @@ column with a message that names the row and the column. Row numbers are those a
 in the spreadsheet: a CSV's header is row 1; an Excel sheet's header is wherever it is (a
 template may put a title above it), and blank rows keep their numbers.
 
-Excel files are read with openpyxl in read-only (streaming) mode and ``data_only=False``: a
-formula is read as its text (``=SUM(A1:A3)``), never evaluated, and its cell is marked
-``"formula"`` in :attr:`Table.kinds` so that a reader can refuse it where a value is needed.
+Excel files are read with python-calamine when a byte scan of the sheet proves it plain (no formula,
+error or escaped cell, plain references within the limits: evidence/xlsx_fast.py), else with openpyxl
+in read-only (streaming) mode and ``data_only=False``: a formula is read as its text (``=SUM(A1:A3)``),
+never evaluated, and its cell is marked ``"formula"`` in :attr:`Table.kinds` so that a reader can
+refuse it where a value is needed.
 A cell whose text starts with ``=``, ``+``, ``-`` or ``@`` is always plain text. Numbers and
 Excel dates become text too (``45164``, ``26/08/2023``), with their kind kept beside them.
 
@@ -51,6 +53,7 @@ from evidence.text import (
     fold,
     is_syllable,  # the syllable test behind detect_legacy_font, reused for one cell in a legacy column
 )
+from evidence.xlsx_fast import read_plain
 
 HEADER_ROW = 1
 # Hard limits for any table; a reader passes tighter ones (a register: 20 MB, 50 000 rows).
@@ -212,7 +215,7 @@ Records = list[tuple[int, list[str]]]  # (spreadsheet row, cells as text)
 def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
                   ) -> tuple[str, Records, dict[tuple[int, int], CellKind], list[Merge]]:
     """(sheet name, [(row number, cells)], {(row number, column position): kind}, merged ranges) of the
-    register sheet."""
+    register sheet. A plain sheet is read by calamine (evidence/xlsx_fast.py), any other by openpyxl."""
     with path.open("rb") as handle:
         magic = handle.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: Excel 97–2003, or an .xlsx with a password
@@ -229,6 +232,54 @@ def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
         raise InputError(Problem.of("E015", file=path, detail=f"tệp .xlsx giải nén ra {unpacked / 1_048_576:.0f} MB "
                                                              f"({len(members)} phần), quá giới hạn "
                                                              f"{MAX_UNPACKED_BYTES // 1_048_576} MB"))
+    try:
+        fast = read_plain(path, wanted, SHEET_NAMES, max_rows + HEADER_SEARCH_ROWS)
+    except (MemoryError, ImportError, NameError):  # out of memory: E054; the others are cchc's own bugs
+        raise
+    except BaseException as exc:  # calamine raises its own errors, and a Rust panic is a BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        fast = None  # openpyxl reads the file again and says what is wrong with it, exactly as before
+    if fast is None:
+        return _openpyxl_records(path, max_rows, wanted)
+    title, rows, merges = fast
+    records: Records = []
+    kinds: dict[tuple[int, int], CellKind] = {}
+    for number, values in enumerate(rows, start=1):
+        cells, row_kinds = _excel_row(values)
+        for position, kind in row_kinds.items():
+            kinds[(number, position)] = kind
+        if any(cells):
+            records.append((number, cells))
+    return title, records, kinds, merges
+
+
+def _excel_row(values: list[Any], data_types: list[str | None] | None = None
+               ) -> tuple[list[str], dict[int, CellKind]]:
+    """A row's values (calamine's, or openpyxl's with their data types) → (texts, {position: kind}).
+    Text cells, most of an export, are taken as they are without a call per cell."""
+    kinds: dict[int, CellKind] = {}
+    if data_types is None:
+        cells = values  # calamine's list, ours to change
+        for position, value in enumerate(values):
+            if type(value) is not str:
+                cells[position], kind = _excel_cell(value)
+                if kind is not None:
+                    kinds[position] = kind
+        return cells, kinds
+    cells = []
+    for position, (value, data_type) in enumerate(zip(values, data_types, strict=True)):
+        text, kind = _excel_cell(value, data_type)
+        cells.append(text)
+        if kind is not None:
+            kinds[position] = kind
+    return cells, kinds
+
+
+def _openpyxl_records(path: Path, max_rows: int, wanted: str | None
+                      ) -> tuple[str, Records, dict[tuple[int, int], CellKind], list[Merge]]:
+    """The exact reader, for any sheet the fast one is unsure of: formulas kept as their text, errors,
+    escapes, odd references; every damage or limit reported as a problem."""
     import openpyxl
 
     records: list[tuple[int, list[str]]] = []
@@ -250,12 +301,11 @@ def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
                         raise InputError(_too_many_rows(path, max_rows))
                     if len(row) > MAX_COLUMNS and any(c.value is not None for c in row[MAX_COLUMNS:]):
                         raise InputError(_too_many_columns(path, number))
-                    cells = []
-                    for position, cell in enumerate(row[:MAX_COLUMNS]):
-                        text, kind = _excel_cell(cell)
-                        cells.append(text)
-                        if kind is not None:
-                            kinds[(number, position)] = kind
+                    kept = row[:MAX_COLUMNS]
+                    cells, row_kinds = _excel_row([getattr(c, "value", None) for c in kept],
+                                                  [getattr(c, "data_type", None) for c in kept])
+                    for position, kind in row_kinds.items():
+                        kinds[(number, position)] = kind
                     if any(cells):
                         records.append((number, cells))
                 title = sheet.title
@@ -344,9 +394,8 @@ def register_sheet(workbook: Any, wanted: str | None = None) -> Any:  # openpyxl
     return (named or sheets)[0]
 
 
-def _excel_cell(cell: object) -> tuple[str, CellKind | None]:
-    value = getattr(cell, "value", None)
-    data_type = getattr(cell, "data_type", None)
+def _excel_cell(value: object, data_type: str | None = None) -> tuple[str, CellKind | None]:
+    """A cell's value (openpyxl's, with its data type, or calamine's) → (text, kind)."""
     if value is None:
         return "", None
     if data_type == "f":

@@ -62,7 +62,7 @@ def test_running_out_of_memory_in_a_dataset_is_e054_in_assess(case: Path, monkey
 
 
 @pytest.mark.parametrize(("target", "name", "suffix"), [
-    (tables, "_csv_records", ".csv"), (tables, "_excel_cell", ".xlsx"), (tables, "_build", ".csv"),
+    (tables, "_csv_records", ".csv"), (tables, "_excel_row", ".xlsx"), (tables, "_build", ".csv"),
     (columnar, "_clean_column", ".csv"),
 ])
 def test_running_out_of_memory_reading_a_table_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -1,0 +1,163 @@
+"""The fast way to read a plain .xlsx sheet: python-calamine (Rust), used only where it reads exactly what
+openpyxl would.
+
+calamine reads a 100 000-row export in about a second where openpyxl's cell objects take half a minute, but
+it differs from openpyxl on exactly the cells cchc must not misread: it returns a formula's cached value
+(cchc reports formulas, E017, and never takes their result), an error cell as a blank, ``_x000D_`` escapes
+decoded; and it allocates the sheet's whole bounding rectangle up front, so a tiny file with one cell at
+``XFD1048576`` aborts the process (a Rust allocation failure, not a Python exception).
+
+So a sheet goes to calamine only after one streaming pass over its XML bytes (and the shared strings) has
+found none of that: every cell's start tag exactly as Excel, LibreOffice and openpyxl write a value cell
+(``<c r="B12" s="3" t="s">``: a plain reference within the row and column limits, a string, number or
+boolean type, so no error, ISO-date or formula-string cell), every row with its plain number, no formula
+element, no ``_xHHHH_`` escape, no comment, CDATA or DTD, no namespace prefix on a cell or string element,
+no phonetic run, every ``<v>`` a plain number of at most 15 integer digits (an entity XML does not define
+makes calamine fail, and then openpyxl reads the file). The pass is C-speed byte searching with ``re``
+(patterns that start with a literal), it parses nothing: a
+sheet it is unsure of is simply handed to openpyxl, cchc's exact reader, whose results and messages are
+today's. Unsure never means wrong, only slower (tests/test_xlsx_fast.py compares both readers).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from evidence.text import fold
+
+CHUNK = 1 << 20
+_REF = r"(?:[A-F]?[A-Z]|G[A-R])[1-9][0-9]{0,6}"  # A1 … GR9999999: a column openpyxl reads, no leading zero
+_NUMBER = r"[-+]?[0-9]{1,15}(?:\.[0-9]*)?(?:[eE][-+]?[0-9]{1,3})?"  # a float both read alike (≤ 15 digits)
+# Anything below sends the sheet to openpyxl. Each pattern starts with a literal, so `re` skips ahead fast.
+_SHEET_MARKUP = (  # every "<c" start tag exactly as Excel, LibreOffice and openpyxl write a value cell
+    r'<c(?! r="' + _REF + r'"(?: s="[0-9]{1,5}")?(?: t="(?:s|n|b|inlineStr)")?/?>)[\s/>]'
+    r'|<row(?! r="[1-9][0-9]{0,6}"[\s/>])[\s/>]'  # a row without its plain number
+    r"|<f[\s/>]"  # a formula: calamine would give its cached value
+    r"|<v>(?!" + _NUMBER + r"</v>)"  # NaN, 20-digit integers, blanks: not a plain number
+    r"|<!"  # comment, CDATA section or DTD
+)
+_PREFIXED = re.compile(rb":(?:c|row|v|is|t|r|f|sheetData|si|rPh)[\s/>]")  # a prefixed cell or string element
+_ESCAPE = re.compile(rb"_x[0-9A-Fa-f]{4}_")  # openpyxl keeps "_x000D_", calamine decodes it
+_STRINGS_MARKUP = re.compile(rb"<!|<rPh[\s/>]")  # phonetic runs: the readers differ on them
+
+
+def _above(limit: int) -> str:
+    """A regex for the decimal numbers (no leading zero) greater than `limit`, then a closing quote."""
+    digits = str(limit)
+    longer = [rf"[1-9][0-9]{{{len(digits)},}}"]
+    same = [digits[:i] + f"[{int(d) + 1}-9]" + f"[0-9]{{{len(digits) - i - 1}}}"
+            for i, d in enumerate(digits) if d != "9"]
+    return "(?:" + "|".join(longer + same) + ')"'
+
+
+def _sheet_patterns(row_limit: int, date_styles: frozenset[int]) -> list[re.Pattern[bytes]]:
+    beyond = _above(row_limit)  # a cell or row past the limit: openpyxl gives E015, calamine would allocate it
+    markup = _SHEET_MARKUP + r'|<c r="[A-Z]{1,3}' + beyond + r'|<row r="' + beyond
+    if date_styles:  # a date cell the readers turn into different things: past year 9999 (openpyxl: #VALUE!),
+        # negative, or in 1900's first days, which Excel counts with a 29 February that never was
+        styles = "|".join(str(s) for s in sorted(date_styles))
+        odd_serial = r"(?:\+?[0-9]{7}|\+?[0-9]{1,2}[.<]|-|[^<]*[eE])"
+        markup += r'|<c r="' + _REF + r'" s="(?:' + styles + r')"(?: t="n")?><v>' + odd_serial
+    return [re.compile(markup.encode()), _PREFIXED, _ESCAPE]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    member: str  # the sheet's part in the zip, e.g. "xl/worksheets/sheet1.xml"
+
+
+def worksheets(path: Path) -> tuple[list[Sheet], str | None, frozenset[int]]:
+    """The workbook's worksheets in order, as openpyxl lists them (chart sheets and missing parts left out; none
+    for a workbook counting dates from 1904, which openpyxl reads),
+    the shared strings part and the cell styles openpyxl reads as dates. openpyxl's own first steps: they read
+    only the package's small index parts and the styles."""
+    import warnings
+
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+    from openpyxl.styles.stylesheet import Stylesheet
+    from openpyxl.utils.datetime import WINDOWS_EPOCH
+    from openpyxl.xml.constants import ARC_STYLE
+    from openpyxl.xml.functions import fromstring
+
+    reader = ExcelReader(str(path), read_only=True, keep_links=False)
+    try:
+        reader.read_manifest()
+        reader.read_workbook()
+        sheets = [Sheet(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
+                  if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+        strings = reader.package.find(SHARED_STRINGS)
+        dates: frozenset[int] = frozenset()
+        if reader.wb.epoch != WINDOWS_EPOCH:  # 1904 dates: left to openpyxl
+            sheets = []
+        elif ARC_STYLE in reader.valid_files:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                dates = frozenset(Stylesheet.from_tree(fromstring(reader.archive.read(ARC_STYLE))).date_formats)
+    finally:
+        reader.archive.close()
+    return sheets, (strings.PartName[1:] if strings is not None else None), dates
+
+
+def choose(sheets: list[Sheet], wanted: str | None, preferred: tuple[str, ...]) -> Sheet | None:
+    """The same choice as tables.register_sheet makes on openpyxl's workbook."""
+    if not sheets:
+        return None
+    if wanted is not None:
+        return next((s for s in sheets if fold(s.name).strip() == fold(wanted).strip()), None)
+    named = [s for s in sheets if any(name in fold(s.name) for name in preferred)]
+    return (named or sheets)[0]
+
+
+def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
+    """The part's bytes in pieces that never split markup: each piece ends before its last "<"."""
+    with archive.open(member) as stream:  # zipfile stops at the size the zip declares
+        tail = b""
+        while block := stream.read(CHUNK):
+            data = tail + block
+            cut = data.rfind(b"<")
+            if cut <= 0:  # one piece of markup longer than a block: keep reading until it ends
+                tail = data
+                continue
+            yield data[:cut]
+            tail = data[cut:]
+        if tail:
+            yield tail
+
+
+def plain_sheet(archive: zipfile.ZipFile, sheet: Sheet, strings: str | None, row_limit: int,
+                date_styles: frozenset[int] = frozenset()) -> bool:
+    """True when calamine reads this sheet exactly as openpyxl does (see the module's docstring)."""
+    patterns = _sheet_patterns(row_limit, date_styles)
+    for data in _chunks(archive, sheet.member):
+        if any(pattern.search(data) for pattern in patterns):
+            return False
+    if strings is None or strings not in archive.namelist():
+        return True
+    patterns = [_STRINGS_MARKUP, _PREFIXED, _ESCAPE]
+    return not any(pattern.search(data) for data in _chunks(archive, strings) for pattern in patterns)
+
+
+def read_plain(path: Path, wanted: str | None, preferred: tuple[str, ...], row_limit: int
+               ) -> tuple[str, list[list[Any]], list[tuple[int, int, int, int]]] | None:
+    """(sheet name, rows of values from row 1, merged ranges as (first col, first row, last col, last row))
+    read by calamine, or None when the sheet is not plain and openpyxl must read it."""
+    sheets, strings, dates = worksheets(path)
+    with zipfile.ZipFile(path) as archive:
+        sheet = choose(sheets, wanted, preferred)
+        if sheet is None or sum(s.name == sheet.name for s in sheets) > 1:
+            return None
+        if not plain_sheet(archive, sheet, strings, row_limit, dates):
+            return None
+    import python_calamine
+
+    with python_calamine.CalamineWorkbook.from_path(str(path)) as workbook:
+        data = workbook.get_sheet_by_name(sheet.name)
+        rows = data.to_python(skip_empty_area=False)
+        merges = [(c0 + 1, r0 + 1, c1 + 1, r1 + 1) for (r0, c0), (r1, c1) in data.merged_cell_ranges or []]
+    return sheet.name, rows, merges
