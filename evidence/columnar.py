@@ -39,6 +39,7 @@ from evidence.tables import (
     _header_key,
     _too_many_rows,
     column_letter,
+    repeated_headers,
     strip_control,
 )
 from evidence.text import clean
@@ -101,17 +102,7 @@ def read_csv_columnar(path: Path, expect: tuple[str, ...], max_rows: int,
     if data_rows.size > max_rows:
         raise InputError(_too_many_rows(path, max_rows))
     headers = [clean(h) for h in head[at][1]]
-    problems: list[Problem] = []
-    seen: dict[str, int] = {}
-    for position, header in enumerate(headers):
-        if not header:
-            continue
-        key = _header_key(header)
-        if key in seen:
-            problems.append(Problem.of("E018", file=path, row=header_row, column=header, header=header,
-                                       first=column_letter(seen[key]), second=column_letter(position)))
-        else:
-            seen[key] = position
+    seen, problems = repeated_headers(headers, path, header_row)
     if problems:
         raise InputError(problems)
     keep = {position: header for position, header in enumerate(headers)

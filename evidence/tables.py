@@ -430,6 +430,22 @@ def _too_many_columns(path: Path, row: int) -> Problem:
     return Problem.of("E015", file=path, row=row, detail=f"hơn {MAX_COLUMNS} cột có dữ liệu")
 
 
+def repeated_headers(headers: list[str], path: Path, header_row: int) -> tuple[dict[str, int], list[Problem]]:
+    """Each header's first column (by its `_header_key`), and E018 for every header written a second time."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        if not header:
+            continue
+        key = _header_key(header)
+        if key in seen:
+            problems.append(Problem.of("E018", file=path, row=header_row, column=header, header=header,
+                                       first=column_letter(seen[key]), second=column_letter(position)))
+        else:
+            seen[key] = position
+    return seen, problems
+
+
 def _header_key(text: str) -> str:
     return fold(text).replace(" ", "")
 
@@ -463,16 +479,8 @@ def _build(path: Path, records: list[tuple[int, list[str]]], cell_kinds: dict[tu
     if len(data) > max_rows:
         raise InputError(_too_many_rows(path, max_rows))
     headers = [clean(h) for h in header_cells]
-    seen: dict[str, int] = {}
-    for position, header in enumerate(headers):
-        if not header:
-            continue
-        key = _header_key(header)
-        if key in seen:
-            problems.append(Problem.of("E018", file=path, row=header_row, column=header, header=header,
-                                       first=column_letter(seen[key]), second=column_letter(position)))
-        else:
-            seen[key] = position
+    seen, repeated = repeated_headers(headers, path, header_row)
+    problems += repeated
     is_csv = encoding != "xlsx"
     keep = {position: header for position, header in enumerate(headers)
             if header and seen.get(_header_key(header)) == position}

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from engine.cli.common import EXIT_OK, as_of_arg
+from engine.cli.common import EXIT_OK, as_of_arg, check_unit
 from engine.locations import DEFAULT_CASE, shown
-from evidence.problems import InputError, Problem, did_you_mean
+from evidence.problems import InputError, Problem
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -100,9 +100,7 @@ def run_one(args: argparse.Namespace) -> int:
 
     as_of = as_of_arg(args.as_of)
     scheme, evidence = prepare(args.case)
-    if args.unit and args.unit not in evidence.units:
-        raise InputError(Problem.of("E004", file=evidence.folder / "units.yaml", unit=args.unit,
-                                    hint=did_you_mean(args.unit, list(evidence.units))))
+    check_unit(args.unit, evidence.units, evidence.folder)
     engine = assessor(scheme, evidence, prefer=args.matcher)
     result = engine.assess(evidence, as_of=as_of)
     projected, planned = None, None

@@ -12,10 +12,10 @@ import argparse
 import importlib
 from pathlib import Path
 
-from engine.cli.common import EXIT_OK, as_of_arg
+from engine.cli.common import EXIT_OK, as_of_arg, check_unit
 from engine.locations import DEFAULT_CASE
 from engine.reports import WRITERS
-from evidence.problems import InputError, Problem, did_you_mean
+from evidence.problems import InputError, Problem
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -63,9 +63,7 @@ def run(args: argparse.Namespace) -> int:
     kind = writer_kind(out, args.loai)
     as_of = as_of_arg(args.as_of)
     scheme, evidence = prepare(args.case)
-    if args.unit and args.unit not in evidence.units:
-        raise InputError(Problem.of("E004", file=evidence.folder / "units.yaml", unit=args.unit,
-                                    hint=did_you_mean(args.unit, list(evidence.units))))
+    check_unit(args.unit, evidence.units, evidence.folder)
     engine = assessor(scheme, evidence, prefer=args.matcher)
     result = engine.assess(evidence, as_of=as_of)
     projected = None
