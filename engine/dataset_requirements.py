@@ -88,9 +88,7 @@ def evaluate_deadlines(req: DeadlineRequirement, frame: pd.DataFrame | None, as_
             row["due"], "not_due" if code == "trong-han" else "failed", resolver((i,)),
             lost=code != "trong-han", lost_on=row["due"] if code != "trong-han" else None,
         ))
-    pending_items = tuple(i for i, (_, waiting) in enumerate(weights) if waiting)
-    all_done = resolver(pending_items) if pending_items else None
-    return replace(base, items=tuple(items), if_due_met=all_done, resolver=resolver), warnings
+    return replace(base, items=tuple(items), resolver=resolver), warnings
 
 
 _NO_ROWS = "số liệu: bộ dữ liệu {} chỉ có dòng tiêu đề, không có hàng nào (W045)"
@@ -200,4 +198,4 @@ def evaluate_rate(req: RateRequirement, frame: pd.DataFrame | None, as_of: date,
     item = Item(req.id, f"{req.label}: hiện {value}, {goal}", owner, req.due, state, resolved,
                 lost=reached is not None, lost_on=reached.lost_on if reached else None, now=now)
     return Outcome(req.id, state, ratio, req.threshold, bad=1, trace=trace, items=(item,),
-                   if_due_met=resolved if not_due else None, breakdowns=split)
+                   breakdowns=split)

@@ -145,8 +145,7 @@ def evaluate(crit: Criterion, req: DocumentRequirement, result: MatchResult,
     lost_on = _lost_on(req, state, bool(matched), as_of, evidence_due)
     item = Item(req.id, label, owner, req.due or (evidence_due if state == "not_due" else None), state, resolved,
                 lost=lost_on is not None, lost_on=lost_on)
-    return Outcome(req.id, state, ZERO, bad=1, trace=tuple(trace), items=(item,),
-                   if_due_met=resolved if state == "not_due" else None)
+    return Outcome(req.id, state, ZERO, bad=1, trace=tuple(trace), items=(item,))
 
 
 def evidence_refs(outcomes: dict[str, Outcome], used: set[str] | frozenset[str]) -> tuple[EvidenceRef, ...]:

@@ -52,7 +52,6 @@ class Outcome:
     value: Decimal | None = None  # points entered from outside (input requirements)
     trace: tuple[str, ...] = ()
     items: tuple[Item, ...] = ()
-    if_due_met: Outcome | None = None  # outcome if every not-yet-due item arrives in time
     empty: bool = False  # met only because nothing was to be counted (the rule's `if_empty: met`)
     evidence: tuple[Document, ...] = ()  # the register rows that met a document requirement (self-scoring form)
     breakdowns: tuple[Breakdown, ...] = ()  # a counted rate split by unit / procedure (engine/rate_breakdown.py)
@@ -80,13 +79,9 @@ class Outcome:
     def met(self) -> bool:
         return self.state in ("met", "entered") and (self.ratio is None or self.ratio >= self.threshold)
 
-    @property
-    def reachable(self) -> Outcome:
-        return self.if_due_met or self
-
 
 def fully_met(outcome: Outcome, note: str) -> Outcome:
     """The outcome once its shortfall is made good: the counterfactual for points at stake."""
     ratio = ONE if outcome.ratio is None or outcome.threshold >= ONE else max(outcome.ratio, outcome.threshold)
     return replace(outcome, state="met", ratio=ratio, good=max(outcome.good + outcome.bad, 1), bad=0, trace=(note,),
-                   items=(), if_due_met=None)
+                   items=())

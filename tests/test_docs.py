@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 from evidence.messages import MESSAGES
 from tests.conftest import ROOT
@@ -32,41 +37,34 @@ def test_every_error_code_is_documented() -> None:
     assert documented == set(MESSAGES)
 
 
-def test_the_evidence_example_runs_verbatim(tmp_path) -> None:
-    """The README's evidence commands, exactly as written, from a folder laid out like the checkout."""
-    import os
-    import shutil
-    import subprocess
-    import sys
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Tài liệu kiểm chứng của đơn vị", 1)[1].split("\n## ", 1)[0]
-    [block] = re.findall(r"Chạy được nguyên văn.*?```sh\n(.+?)\n```", section, flags=re.S)
-    shutil.copytree(ROOT / "cases", tmp_path / "cases")
+def _run_readme_block(pattern: str, folder: Path) -> str:
+    """Run one ```sh block of the README, exactly as written, from a folder laid out like the checkout."""
+    [block] = re.findall(pattern + r".*?```sh\n(.+?)\n```", (ROOT / "README.md").read_text(encoding="utf-8"),
+                         flags=re.S)
+    shutil.copytree(ROOT / "cases", folder / "cases")
     env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}",
            "COLUMNS": "120"}
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=tmp_path, env=env, capture_output=True,
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=folder, env=env, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "0 lỗi" in done.stdout and "Hồ sơ dùng được để chấm điểm" in done.stdout
-    assert "Thanh tra Sở: 3 mục còn làm được, nếu khắc phục hết được thêm 1,75 điểm" in done.stdout
+    return done.stdout
+
+
+def test_the_evidence_example_runs_verbatim(tmp_path: Path) -> None:
+    out = _run_readme_block(r"## Tài liệu kiểm chứng của đơn vị.*?Chạy được nguyên văn", tmp_path)
+    assert "0 lỗi" in out and "Hồ sơ dùng được để chấm điểm" in out
+    assert "Thanh tra Sở: 3 mục còn làm được, nếu khắc phục hết được thêm 1,75 điểm" in out
     assert (tmp_path / "ho-so-thu" / "so-dang-ky" / "thanh-tra.xlsx").is_file()
 
 
-def test_the_scenario_history_and_verify_example_runs_verbatim(tmp_path) -> None:
-    import os
-    import shutil
-    import subprocess
-    import sys
+def test_the_report_commands_run_verbatim(tmp_path: Path) -> None:
+    _run_readme_block(r"## Tài liệu cho lãnh đạo và các đơn vị", tmp_path)
+    for name in ("ket-qua.xlsx", "bao-cao.html", "ke-hoach.docx", "bieu-tu-cham.xlsx", "thanh-tra.html"):
+        assert (tmp_path / name).stat().st_size > 0, name
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    [block] = re.findall(r"kiểm lại một kết quả \(chạy được nguyên văn.*?```sh\n(.+?)\n```", readme, flags=re.S)
-    shutil.copytree(ROOT / "cases", tmp_path / "cases")
-    env = {**os.environ, "PATH": f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}",
-           "COLUMNS": "120"}
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=tmp_path, env=env, capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert "86,03" in done.stdout and "Tốt" in done.stdout  # the Q3 scenario's projection
-    assert "Giống hệt" in done.stdout
+
+def test_the_scenario_history_and_verify_example_runs_verbatim(tmp_path: Path) -> None:
+    out = _run_readme_block(r"kiểm lại một kết quả \(chạy được nguyên văn", tmp_path)
+    assert "86,03" in out and "Tốt" in out  # the Q3 scenario's projection
+    assert "Giống hệt" in out
     assert (tmp_path / "ho-so-thang" / "lich-su" / "2023-12-26.json").is_file()
