@@ -132,7 +132,32 @@ def table(sheet: Any, top: int, columns: Sequence[Column], rows: Sequence[Sequen
         sheet.auto_filter.ref = f"A{top}:{get_column_letter(len(columns))}{max(last, top + 1)}"
         sheet.print_title_rows = f"{top}:{top}"
     fit_widths(sheet, columns, [[c.header for c in columns], *rows])
+    fit_heights(sheet, top, columns, [[c.header for c in columns], *rows])
     return last + 1
+
+
+LINE_HEIGHT = 15  # points per line of 11-point text
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a text takes in a column `width` characters wide, wrapped (a rough count, by characters)."""
+    per_line = max(int(width) - 1, 1)
+    return sum(max(1, -(-len(line) // per_line)) for line in text.split("\n"))
+
+
+def fit_heights(sheet: Any, top: int, columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> None:
+    """Row heights that hold the wrapped text: Excel sizes rows itself on opening, LibreOffice and printing
+    do not, and wrapped cells then run over the rows below them."""
+    from openpyxl.utils import get_column_letter
+
+    widths = [sheet.column_dimensions[get_column_letter(i + 1)].width or MIN_WIDTH for i in range(len(columns))]
+    for r, values in enumerate(rows, start=top):
+        lines = max((_lines(_shown(value, col.kind), width)
+                     for col, value, width in zip(columns, values, widths, strict=True)
+                     if col.kind == "text" or r == top),  # every header is text
+                    default=1)
+        if lines > 1:
+            sheet.row_dimensions[r].height = LINE_HEIGHT * lines
 
 
 def _shown(value: object, kind: str) -> str:
