@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.criterion_cases import run_scheme_cases
+from engine.authoring.criterion_cases import run_scheme_cases
 from engine.scheme import Score
 from engine.scheme_loader import read_scheme
 from tests.conftest import ROOT

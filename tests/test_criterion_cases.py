@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from engine.assess import Assessor
-from engine.criterion_cases import (
+from engine.authoring.criterion_cases import (
     CaseResult,
     CriterionCase,
     SchemeCases,

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from engine.authoring.locator import Locator
+from engine.authoring.scheme_checks import _check_criterion
 from engine.outcomes import Outcome
 from engine.scheme import Criterion
-from engine.scheme_checks import _check_criterion
-from engine.scheme_loader import Locator, read_scheme
+from engine.scheme_loader import read_scheme
 from engine.scoring import score
 from evidence.yaml_lines import LineIndex
 from tests.conftest import RULES

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from engine.cli import main
 from engine.pipeline import run as assess_case
 from engine.reports import plan as plan_module
+from engine.reports import plan_files
 from engine.reports.inputs import ReportInputs
 from engine.reports.plan import build, plan_markdown
 from tests.conftest import SEED
@@ -198,7 +199,7 @@ def test_a_long_scheme_title_still_writes_the_docx(tmp_path: Path) -> None:
     result = assess_case(SEED, prefer="python")
     result = replace(result, scheme_title="Bộ Chỉ số CCHC " + "rất dài " * 60)
     out = tmp_path / "dai.docx"
-    plan_module.write(ReportInputs(result), out)
+    plan_files.write(ReportInputs(result), out)
     document = Document(str(out))
     assert len(document.core_properties.comments) <= 255
     assert any("rất dài rất dài" in p.text for p in document.paragraphs)  # the whole note stays in the body

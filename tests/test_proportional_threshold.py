@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.assess import _evaluate_criterion
-from engine.criterion_cases import run_scheme_cases
+from engine.authoring.criterion_cases import run_scheme_cases
 from engine.dataset_requirements import evaluate_rate
 from engine.scheme import Criterion
 from engine.scheme_loader import load_scheme, read_scheme

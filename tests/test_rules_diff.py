@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from engine.assess import Assessor
+from engine.authoring.rules_diff import diff_folders, diff_schemes, render_markdown, render_text
 from engine.pipeline import prepare
-from engine.rules_diff import diff_folders, diff_schemes, render_markdown, render_text
 from engine.scheme_loader import load_scheme
 from tests.conftest import CASES, RULES
 

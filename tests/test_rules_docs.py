@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.rules_docs import load, render_all, render_scheme
+from engine.authoring.rules_docs import load, render_all, render_scheme
 from engine.scheme import Criterion
 from engine.scheme_loader import load_scheme
 from tests.conftest import ROOT, RULES

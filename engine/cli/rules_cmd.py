@@ -132,7 +132,7 @@ def _print(problems: Iterable[Problem], indent: str = "  ") -> None:
 def run_check(args: argparse.Namespace) -> int:
     from decimal import Decimal
 
-    from engine.criterion_cases import load_cases
+    from engine.authoring.criterion_cases import load_cases
     from engine.scheme_loader import read_scheme
 
     errors = 0
@@ -165,7 +165,7 @@ def run_check(args: argparse.Namespace) -> int:
 # ---- test -----------------------------------------------------------------------------------------
 
 def run_test(args: argparse.Namespace) -> int:
-    from engine.criterion_cases import run_scheme_cases
+    from engine.authoring.criterion_cases import run_scheme_cases
     from engine.results import STATUS
     from engine.scheme_loader import load_scheme
 
@@ -217,7 +217,7 @@ def _seconds(value: float) -> str:
 # ---- docs -----------------------------------------------------------------------------------------
 
 def run_docs(args: argparse.Namespace) -> int:
-    from engine.rules_docs import default_docs_dir, render_all
+    from engine.authoring.rules_docs import default_docs_dir, render_all
 
     out = args.out or default_docs_dir()
     pages = render_all(scheme_folders(args.path))
@@ -243,7 +243,7 @@ def run_docs(args: argparse.Namespace) -> int:
 # ---- diff -----------------------------------------------------------------------------------------
 
 def run_diff(args: argparse.Namespace) -> int:
-    from engine.rules_diff import diff_folders, render_markdown, render_text
+    from engine.authoring.rules_diff import diff_folders, render_markdown, render_text
 
     result = diff_folders(_one_scheme(args.old), _one_scheme(args.new), case=args.case)
     print(render_markdown(result) if args.format == "markdown" else render_text(result), end="")

@@ -7,7 +7,9 @@ No module here recomputes a score: each one lays out what `engine.assess` conclu
     workbook        the results workbook for TCCB (.xlsx)
     self_score_form the self-scoring form a unit submits with its evidence (.xlsx)
     html_report     one self-contained HTML report for leadership and units (.html)
-    plan            the draft remediation plan in the seed's shape (.docx, .md)
+    plan            the draft remediation plan in the seed's shape: its model and Markdown
+    plan_docx       the same plan as Word
+    plan_files      writes the plan as .md or .docx by extension
 
 `cchc report` picks a writer by `--loai` or by the file's extension; each writer module has
 `write(inputs: ReportInputs, out: Path) -> None`.
@@ -23,7 +25,7 @@ WRITERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ket-qua": ("engine.reports.workbook", (".xlsx",)),
     "bieu-tu-cham": ("engine.reports.self_score_form", (".xlsx",)),
     "bao-cao": ("engine.reports.html_report", (".html", ".htm")),
-    "ke-hoach": ("engine.reports.plan", (".docx", ".md")),
+    "ke-hoach": ("engine.reports.plan_files", (".docx", ".md")),
 }
 
 

@@ -15,13 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from engine.reports import fallback_note
 from engine.reports.inputs import ReportInputs
 from engine.results import Assessment, CriterionResult, FieldResult, MissingItem
 from evidence.formatting import day, percent, points
-from evidence.safe_write import write_atomically
 
 BLANK = "[…]"  # what cchc cannot know: the signer fills it in
 UNVERIFIED = "†"
@@ -359,17 +357,3 @@ def plan_markdown(plan: Plan) -> str:
     lines += ["**Nơi nhận:**  ", *(f"{r}  " for r in plan.recipients), "",
               *(f"**{s}**  " if i == 0 else f"{s}  " for i, s in enumerate(plan.signer)), ""]
     return "\n".join(line.rstrip() if not line.endswith("  ") else line for line in lines)
-
-
-# ---- writing -------------------------------------------------------------------------------------------------
-
-
-def write(inputs: ReportInputs, out: Path) -> None:
-    plan = build(inputs)
-    if out.suffix.lower() == ".md":
-        text = plan_markdown(plan)
-        write_atomically(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    else:
-        from engine.reports.plan_docx import save_docx
-
-        write_atomically(out, lambda tmp: save_docx(plan, tmp))

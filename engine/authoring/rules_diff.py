@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Literal
 
 from engine.assess import Assessor
+from engine.authoring.rule_words import cell, requirement_words, scoring_lines
 from engine.locations import find_case
-from engine.rules_docs import cell, requirement_words, scoring_lines
 from engine.scheme import Criterion, DocumentRequirement, Requirement, Scheme
 from engine.scheme_loader import load_scheme
 from evidence.case import Evidence, load_case
@@ -231,7 +231,7 @@ def score_case(old_folder: Path, new_folder: Path, case: str) -> tuple[Scheme, S
 
 
 def diff_folders(old_folder: Path, new_folder: Path, *, case: str | None = None) -> SchemeDiff:
-    from engine.criterion_cases import scheme_units
+    from engine.authoring.criterion_cases import scheme_units
 
     if case is None:
         old, new = load_scheme(old_folder), load_scheme(new_folder)

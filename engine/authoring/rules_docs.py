@@ -5,7 +5,7 @@ predecessor (same province and kind of unit, previous year) sits beside it, the 
 (docs/rules/<old>-vs-<new>.md). The pages are committed; a test regenerates them and fails when
 they differ, so the docs never drift from the rules.
 
-The words for requirements and scoring methods live here and are reused by `rules_diff`.
+The words for requirements and scoring methods live in `rule_words`, shared with `rules_diff`.
 """
 
 from __future__ import annotations
@@ -15,38 +15,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from engine.criterion_cases import CASES_DIR, SchemeCases, load_cases, scheme_units
+from engine.authoring.criterion_cases import CASES_DIR, SchemeCases, load_cases, scheme_units
+from engine.authoring.rule_words import (
+    TYPE_WORDS,
+    UNVERIFIED,
+    cell,
+    codes,
+    owners,
+    requirement_words,
+    scoring_lines,
+    source_words,
+)
 from engine.locations import rules_root
 from engine.scheme import (
     Criterion,
-    DeadlineRequirement,
-    DocumentRequirement,
-    Filter,
-    InputRequirement,
-    RateRequirement,
-    Requirement,
     Scheme,
-    Score,
 )
 from engine.scheme_loader import load_scheme
-from evidence.datasets import SPECS
-from evidence.formatting import day, percent, points
-from evidence.references import describe_document
+from evidence.formatting import day, points
 
 GENERATED = ("<!-- Tệp này do `cchc rules docs` sinh ra từ rules/{id}/. Đừng sửa tay: sửa bộ tiêu chí rồi chạy "
              "lại lệnh. -->")
-UNVERIFIED = "†"
-DATASET_WORDS = {
-    "tasks": "nhiệm vụ được giao",
-    "procedures": "TTHC trình công bố",
-    "reports": "báo cáo phải gửi theo hạn",
-    "dossiers": "hồ sơ TTHC",
-    "staff_evaluations": "đánh giá công chức, viên chức",
-    "indicators": "chỉ số trích xuất",
-}
-TYPE_WORDS = {"document": "văn bản", "deadlines": "đúng hạn", "rate": "tỷ lệ", "input": "nhập ngoài"}
-
-
 @dataclass(frozen=True)
 class LoadedScheme:
     folder: Path
@@ -58,111 +47,6 @@ class LoadedScheme:
 def load(folder: Path) -> LoadedScheme:
     scheme = load_scheme(folder)
     return LoadedScheme(folder, scheme, scheme_units(folder, scheme), load_cases(folder, scheme))
-
-
-# ---- words ----------------------------------------------------------------------------------------
-
-def cell(text: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def codes(ids: Iterable[str]) -> str:
-    return ", ".join(f"`{i}`" for i in ids)
-
-
-def owners(ids: Iterable[str], units: dict[str, str]) -> str:
-    return ", ".join(f"{units.get(u, u)} (`{u}`)" for u in ids)
-
-
-def _filter_words(dataset: str, where: Filter) -> str:
-    columns = {c.field: c for c in SPECS.get(dataset, ())}
-    parts = []
-    for field, values in where.items():
-        column = columns.get(field)
-        header = column.header if column else field
-        shown = [column.vocab[v][0] if column and v in column.vocab else v for v in values]
-        parts.append(f"{header}: {' hoặc '.join(shown)}")
-    return "; ".join(parts)
-
-
-def requirement_words(crit: Criterion, req: Requirement) -> str:
-    """What evidence satisfies a requirement, in words."""
-    if isinstance(req, DocumentRequirement):
-        m = req.match
-        text = describe_document(m.kind, m.tags, m.issuer, m.period, code=lambda t: f"`{t}`")
-        if req.due:
-            text += f"; gửi hoặc ban hành chậm nhất ngày {day(req.due)}"
-        if req.basis:
-            text += f"; căn cứ: {req.basis}"
-        return text
-    if isinstance(req, DeadlineRequirement):
-        where = f" ({_filter_words(req.dataset, req.where)})" if req.where else ""
-        return (f"các mục của bộ dữ liệu {DATASET_WORDS.get(req.dataset, req.dataset)} (`{req.dataset}`){where} "
-                f"hoàn thành đúng hạn; tỷ lệ đúng hạn cần đạt {percent(req.threshold)} (mục còn trong hạn không tính)"
-                f"; {IF_EMPTY_WORDS[req.if_empty]}")
-    if isinstance(req, RateRequirement):
-        name = f"{DATASET_WORDS.get(req.dataset, req.dataset)} (`{req.dataset}`)"
-        if req.dataset == "indicators":
-            text = f"chỉ số `{req.indicator}` trong bộ dữ liệu {name} đạt {percent(req.threshold)}"
-        else:
-            den = _filter_words(req.dataset, req.denominator) or "mọi dòng"
-            text = (f"trong bộ dữ liệu {name}, tỷ lệ [{_filter_words(req.dataset, req.numerator)}] trên "
-                    f"[{den}] đạt {percent(req.threshold)}")
-        text += f"; {IF_EMPTY_WORDS[req.if_empty]}"
-        if req.due:
-            text += f"; đo tại ngày {day(req.due)}"
-        return text
-    assert isinstance(req, InputRequirement)
-    unit = "điểm" if req.unit == "points" else "tỷ lệ trong [0, 1]"
-    return f"giá trị nhập ngoài có nguồn (`inputs.yaml`: `{crit.id}` / `{req.id}`), tính bằng {unit}"
-
-
-IF_EMPTY_WORDS = {
-    "met": "không có trường hợp nào phải tính thì đạt (`if_empty: met`)",
-    "missing": "không có trường hợp nào phải tính thì là thiếu dữ liệu (`if_empty: missing`)",
-}
-
-
-def scoring_lines(score: Score, cap: Decimal) -> list[str]:
-    """How points come out, in words: one line, or one per part of a `sum` (indented)."""
-    reqs = codes(score.requires)
-    m = score.method
-    if m == "sum":
-        lines = [f"Cộng {len(score.parts)} phần:"]
-        for part in score.parts:
-            sub = scoring_lines(part, part.max or Decimal(0))
-            name = " ".join(x for x in (part.id or "", part.label or "") if x)
-            lines.append(f"  - {name} ({points(part.max or Decimal(0))} điểm): {sub[0]}")
-            lines += [f"  {line}" for line in sub[1:]]
-        return lines
-    if m == "all_or_nothing":
-        text = f"đủ {points(cap)} điểm khi {reqs} đạt, không thì 0"
-    elif m == "proportional":
-        below = "0" if score.below_threshold == "zero" else "theo tỷ lệ"
-        text = (f"{points(cap)} điểm khi {reqs} đạt ngưỡng; dưới ngưỡng: {below}" if len(score.requires) == 1 else
-                f"{points(cap)} điểm chia đều cho {reqs}, mỗi yêu cầu đủ phần khi đạt ngưỡng; dưới ngưỡng: {below}")
-    elif m == "bands":
-        bands = "; ".join(f"từ {percent(b.min)} được {points(b.points)}"
-                          for b in sorted(score.bands, key=lambda b: b.min, reverse=True))
-        text = f"theo mức của tỷ lệ {reqs}: {bands}"
-    elif m == "per_item":
-        text = f"{points(score.per_item or Decimal(0))} điểm cho mỗi mục đạt của {reqs}, tối đa {points(cap)}"
-    elif m == "deduction":
-        text = (f"{points(cap)} điểm, trừ {points(score.per_violation or Decimal(0))} cho mỗi vi phạm trong "
-                f"{reqs}, không dưới {points(score.floor)}")
-    else:
-        text = f"điểm nhập ngoài của {reqs}, tối đa {points(cap)}"
-    if score.shows:
-        text += f" (chỉ hiện để tham khảo, không tính điểm: {codes(score.shows)})"
-    return [text]
-
-
-def source_words(crit: Criterion) -> str:
-    if crit.verified:
-        return f"{crit.source.document} — đã đối chiếu văn bản gốc"
-    notes = "; ".join(n for n in crit.assumptions() if n)
-    return f"{crit.source.document} — **chưa đối chiếu văn bản gốc** {UNVERIFIED}. Giả định: {notes}"
 
 
 # ---- pages ----------------------------------------------------------------------------------------
@@ -263,7 +147,7 @@ def diff_page_name(old: Scheme, new: Scheme) -> str:
 
 def render_all(folders: Iterable[Path]) -> dict[str, str]:
     """Every page for these schemes: file name (in docs/rules/) → Markdown."""
-    from engine.rules_diff import diff_schemes, render_markdown
+    from engine.authoring.rules_diff import diff_schemes, render_markdown
 
     wanted = [load(f) for f in folders]
     siblings: dict[Path, list[LoadedScheme]] = {}

@@ -32,7 +32,7 @@ from evidence.text import fold
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from engine.scheme_loader import Locator
+    from engine.authoring.locator import Locator
 
 HUNDRED = Decimal(100)
 
