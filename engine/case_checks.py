@@ -131,7 +131,7 @@ def appraisal_problems(scheme: Scheme, evidence: Evidence) -> list[Problem]:
             problems.append(Problem.of("E010", file=file, line=override.line, hint=did_you_mean(crit_id, list(known)),
                                        what=f"tiêu chí {crit_id!r} (thẩm định thử)"))
         elif override.points > crit.max:
-            problems.append(Problem.of("E089", file=file, line=override.points_line, criterion=crit_id, crit_id=crit_id,
+            problems.append(Problem.of("E089", file=file, line=override.points_line, crit_id=crit_id,
                                        value=points(override.points), max=points(crit.max)))
         elif crit_id in evidence.case.not_applicable:
             problems.append(Problem.of("W075", file=file, line=override.line, crit_id=crit_id,
