@@ -281,6 +281,22 @@ def test_saved_runs_carry_it_and_history_shows_it(capsys, case: Path) -> None:
     row = next(line for line in lines if line.startswith("26/12/2023 "))
     assert "75,91" in row and row.index("75,91") > row.index("Khá")
 
+    out = case / "ket-qua.xlsx"
+    assert main(["report", str(case), "--out", str(out)]) == 0
+    trend = [r for r in openpyxl.load_workbook(out)["Xu hướng"].iter_rows(values_only=True) if r[0] is not None]
+    header = trend[1]
+    at = header.index("Sau thẩm định thử")
+    assert header[at + 1] == "Xếp loại sau thẩm định thử"
+    assert [(r[1], r[at], r[at + 1]) for r in trend[2:]] == [(75.66, None, None), (75.66, 75.91, "Khá")]
+
+
+def test_evidence_check_says_it_read_the_appraisal(capsys, case: Path) -> None:
+    assert main(["evidence", "check", str(case)]) == 0
+    assert "Thẩm định thử" not in capsys.readouterr().out
+    _write(case, GOOD)
+    assert main(["evidence", "check", str(case)]) == 0
+    assert "Thẩm định thử của TCCB: tham-dinh-thu.yaml, 2 tiêu chí chấm lại." in capsys.readouterr().out
+
 
 # ---- a case without the file is unchanged, byte for byte ---------------------------------------------------
 

@@ -253,11 +253,15 @@ def _trend(sheet: Any, history: tuple[HistoryPoint, ...]) -> None:
     columns = [x.Column("Mốc", "date"), x.Column("Tổng điểm", "points"), x.Column("Điểm tối đa", "points"),
                x.Column("Còn có thể đạt", "points"), x.Column("Chỉ số (%)", "points"), x.Column("Xếp loại"),
                x.Column("Mục mới", "int"), x.Column("Mục đã xong", "int"), x.Column("Theo đơn vị (mới / xong)")]
+    appraised = any(p.appraised_total is not None for p in history)
+    if appraised:  # only then: a case without a mock appraisal keeps the sheet it had
+        columns[6:6] = [x.Column("Sau thẩm định thử", "points"), x.Column("Xếp loại sau thẩm định thử")]
     rows = []
     for p in history:
         units = sorted(set(p.opened_by_unit) | set(p.closed_by_unit))
         detail = "; ".join(f"{u}: {p.opened_by_unit.get(u, 0)} / {p.closed_by_unit.get(u, 0)}" for u in units)
-        rows.append([p.as_of, p.total, p.max, p.reachable, p.index_percent, p.classification,
+        after = [p.appraised_total, p.appraised_classification or ""] if appraised else []
+        rows.append([p.as_of, p.total, p.max, p.reachable, p.index_percent, p.classification, *after,
                      sum(p.opened_by_unit.values()), sum(p.closed_by_unit.values()), detail])
     row = x.title(sheet, 1, "XU HƯỚNG QUA CÁC LẦN CHẤM THỬ", span=len(columns))
     x.table(sheet, row + 1, columns, rows)
