@@ -28,6 +28,7 @@ from engine.cli import main
 from engine.pipeline import prepare, run
 from engine.reports.json_result import render
 from engine.results import Assessment
+from engine.scheme import Scheme
 from engine.scoring import round_points
 from evidence.mock_appraisal import Override
 from tests.conftest import CASES, SEED
@@ -56,6 +57,11 @@ def case(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def seed() -> Assessment:
     return run(SEED, prefer="python")
+
+
+@pytest.fixture(scope="module")
+def scheme() -> Scheme:
+    return prepare(SEED)[0]
 
 
 def _write(folder: Path, text: str, name: str = FILE) -> Path:
@@ -184,14 +190,13 @@ def _overrides(draw: st.DrawFn, seed: Assessment) -> dict[str, Override]:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), not_applicable=st.sets(st.sampled_from(["1.1", "2.2", "3.4", "7.2"]), max_size=2))
-def test_each_override_moves_the_total_by_exactly_its_difference(seed: Assessment, data: st.DataObject,
-                                                                  not_applicable: set[str]) -> None:
+def test_each_override_moves_the_total_by_exactly_its_difference(
+        seed: Assessment, scheme: Scheme, data: st.DataObject, not_applicable: set[str]) -> None:
     from dataclasses import replace
 
     results = tuple(replace(c, applicable=False, points=Decimal(0)) if c.id in not_applicable else c
                     for c in seed.criteria)
     overrides = data.draw(_overrides(seed))
-    scheme, _ = prepare(SEED)
     m = mock_appraisal(results, overrides, FILE, lambda index: _classify(scheme, index))
     applicable = [c for c in results if c.applicable]
     self_total = sum((c.points for c in applicable), Decimal(0))
