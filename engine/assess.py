@@ -14,6 +14,7 @@ from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 
 from engine import dataset_requirements, document_requirements
+from engine.appraisal import mock_appraisal
 from engine.as_of_status import dossiers_at
 from engine.case_checks import case_problems
 from engine.manifest import rules_hash
@@ -34,7 +35,7 @@ from engine.scheme import (
     RateRequirement,
     Scheme,
 )
-from engine.scoring import breakdown, round_points, score, used_requirements
+from engine.scoring import breakdown, index_percent, round_points, score, used_requirements
 from evidence.case import Evidence, InputValue
 from evidence.formatting import day, points
 from evidence.problems import InputError, Problem
@@ -282,12 +283,14 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
     applicable = [r for r in results if r.applicable]
     total = sum((r.points for r in applicable), Decimal(0))
     maximum = sum((r.max for r in applicable), Decimal(0))
-    index = round_points(total / maximum * HUNDRED) if maximum else Decimal(0)
+    index = index_percent(total, maximum)
     fields = tuple(
         FieldResult(f.id, f.title, sum((r.points for r in applicable if r.field == f.id), Decimal(0)),
                     sum((r.max for r in applicable if r.field == f.id), Decimal(0)))
         for f in scheme.fields
     )
+    appraisal = None if evidence.appraisal is None else mock_appraisal(
+        results, evidence.appraisal, evidence.appraisal_file or "", lambda i: _classify(scheme, i))
     last = case.last_official
     comparison = None if last is None else OfficialComparison(
         last.year, last.total, last.classification, total - last.total, last.source)
@@ -305,7 +308,7 @@ def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -
         engine_version=engine_version(), hashes=dict(evidence.hashes),
         warnings=tuple(dict.fromkeys(warnings)),  # a dataset read by two requirements warns once
         assumptions=_scheme_assumptions(scheme), period=case.period, official=official, province=scheme.province,
-        year=scheme.year,
+        year=scheme.year, appraisal=appraisal,
     )
 
 

@@ -35,6 +35,7 @@ def case_problems(scheme: Scheme, evidence: Evidence) -> list[Problem]:
     problems += _input_problems(scheme, evidence)
     problems += _not_applicable_problems(scheme, evidence)
     problems += official_problems(scheme, evidence)
+    problems += appraisal_problems(scheme, evidence)
     problems += _owner_problems(scheme, evidence)
     problems += _undecided_rows(scheme, evidence)
     return problems
@@ -112,6 +113,29 @@ def official_problems(scheme: Scheme, evidence: Evidence) -> list[Problem]:
         if recorded != official.total:
             problems.append(Problem.of("W056", file=file, line=lines.line(["official", "criteria"]) if lines else None,
                                        sum=points(recorded), total=points(official.total)))
+    return problems
+
+
+def appraisal_problems(scheme: Scheme, evidence: Evidence) -> list[Problem]:
+    """tham-dinh-thu.yaml against the scheme: each id a criterion (E010), its points within [0, its max] (E089;
+    below 0 cannot be read at all, E086), and a warning for a criterion the case declares not applicable (W075),
+    whose override is listed but cannot count. Each with the file's line."""
+    if not evidence.appraisal:
+        return []
+    file = evidence.folder / (evidence.appraisal_file or "")
+    known = {c.id: c for c in scheme.criteria()}
+    problems = []
+    for crit_id, override in evidence.appraisal.items():
+        crit = known.get(crit_id)
+        if crit is None:
+            problems.append(Problem.of("E010", file=file, line=override.line, hint=did_you_mean(crit_id, list(known)),
+                                       what=f"tiêu chí {crit_id!r} (thẩm định thử)"))
+        elif override.points > crit.max:
+            problems.append(Problem.of("E089", file=file, line=override.points_line, crit_id=crit_id,
+                                       value=points(override.points), max=points(crit.max)))
+        elif crit_id in evidence.case.not_applicable:
+            problems.append(Problem.of("W075", file=file, line=override.line, crit_id=crit_id,
+                                       value=points(override.points)))
     return problems
 
 

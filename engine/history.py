@@ -41,6 +41,13 @@ class _Criterion(BaseModel):
     missing: list[_Item]
 
 
+class _Appraisal(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    total: Decimal
+    index_percent: Decimal
+    classification: str
+
+
 class SavedRun(BaseModel):
     """The figures of a saved JSON result that the history needs (the rest is kept in the file)."""
 
@@ -54,6 +61,8 @@ class SavedRun(BaseModel):
     index_percent: Decimal
     classification: str
     criteria: list[_Criterion]
+    appraisal: _Appraisal | None = None  # TCCB's mock appraisal, in runs of a case that has one
+
 
 
 def history_folder(case_folder: Path) -> Path:
@@ -145,8 +154,10 @@ def points(runs: list[SavedRun]) -> tuple[HistoryPoint, ...]:
         items = _items(run)
         opened = {} if previous is None else _by_unit(items - previous)
         closed = {} if previous is None else _by_unit(previous - items)
+        appraised = run.appraisal
         out.append(HistoryPoint(run.as_of, run.total, run.max, run.reachable, run.index_percent, run.classification,
-                                opened, closed))
+                                opened, closed, None if appraised is None else appraised.total,
+                                None if appraised is None else appraised.classification))
         previous = items
     return tuple(out)
 

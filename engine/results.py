@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from engine.rate_breakdown import Breakdown
@@ -111,6 +111,45 @@ class OfficialComparison:
 
 
 @dataclass(frozen=True)
+class AppraisedCriterion:
+    """One criterion TCCB overrode in its mock appraisal (tham-dinh-thu.yaml): its self-score beside the override."""
+
+    id: str
+    title: str
+    max: Decimal
+    self_points: Decimal  # what the engine scored from the evidence
+    points: Decimal  # what TCCB, acting as the council, would give
+    note: str  # why (mandatory)
+    by: str | None
+    at: datetime | None
+    counted: bool = True  # False: the criterion is not applicable to the case, so the override moves nothing
+
+    @property
+    def difference(self) -> Decimal:
+        """Self-score minus the override, as the calibration reads it: above zero, the self-score was optimistic."""
+        return self.self_points - self.points
+
+
+@dataclass(frozen=True)
+class MockAppraisal:
+    """The department's result as TCCB's mock appraisal would have it: overrides where given, self-scores
+    elsewhere, over the same applicable criteria (engine/appraisal.py computes it)."""
+
+    file: str  # relative to the case folder
+    criteria: tuple[AppraisedCriterion, ...]  # in the scheme's order
+    total: Decimal
+    max: Decimal
+    index_percent: Decimal
+    classification: str
+    self_total: Decimal  # the self-assessed total it is compared with
+
+    @property
+    def change(self) -> Decimal:
+        """Appraised total minus the self-assessed total (exactly minus the sum of the counted differences)."""
+        return self.total - self.self_total
+
+
+@dataclass(frozen=True)
 class Assessment:
     case_id: str
     case_title: str
@@ -143,6 +182,7 @@ class Assessment:
     official: OfficialComparison | None = None
     province: str | None = None  # the scheme's province (a plan's place and heading)
     year: int | None = None  # the year the scheme assesses (a plan remedies year N for year N+1)
+    appraisal: MockAppraisal | None = None  # TCCB's mock appraisal, when the case has tham-dinh-thu.yaml
 
     def stake_by_unit(self) -> dict[str, Decimal]:
         """Points each unit's open items can still win, criterion by criterion added up."""

@@ -21,6 +21,11 @@ def round_points(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def index_percent(total: Decimal, maximum: Decimal) -> Decimal:
+    """The index: total over the applicable maximum, in percent, rounded as points are."""
+    return round_points(total / maximum * 100) if maximum else Decimal(0)
+
+
 @dataclass(frozen=True)
 class PartScore:
     id: str | None

@@ -5,6 +5,7 @@
     documents.csv    the document register (or a folder of registers, one per unit: CSV or .xlsx)
     datasets/*.csv   tasks, procedures, dossiers, staff evaluations, indicators
     inputs.yaml      values from outside the evidence (survey results, appraisers' scores)
+    tham-dinh-thu.yaml  TCCB's mock appraisal: points it would give some criteria, with a note (optional)
     expected.yaml    what the engine must conclude (read by tests, not by the engine)
 
 Problems from every file are gathered before anything is raised.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +26,7 @@ from pydantic import ValidationError
 from evidence.case_file import CaseFile
 from evidence.datasets import RowsRejected, read_dataset
 from evidence.exports import read_export
+from evidence.mock_appraisal import MOCK_APPRAISAL_FILE, Override, read_mock_appraisal
 from evidence.paths import PathEscapeError, inside
 from evidence.problems import InputError, Problem
 from evidence.register import Document
@@ -57,6 +60,8 @@ class Evidence:
     warnings: list[Problem] = field(default_factory=list)  # reported by the assessment, never fatal
     registers: Registers | None = None  # per-file counts, for `cchc evidence check`
     case_lines: LineIndex | None = None  # case.yaml's lines, for problems found against the scheme
+    appraisal: dict[str, Override] | None = None  # TCCB's mock appraisal; None: the case has none
+    appraisal_file: str | None = None  # its file, relative to the case folder
 
 
 @dataclass(frozen=True)
@@ -316,9 +321,33 @@ def read_case(folder: Path) -> CaseRead:
                 hashes[case.inputs] = _sha256(path)
             except InputError as exc:
                 problems.extend(exc.problems)
+    appraisal, appraisal_file = _mock_appraisal(folder, case, named, hashes, problems, index)
     if not units_ok:  # every unit cell would echo "unknown unit": report the cause, not its echoes
         problems = [p for p in problems if p.code != "E004"]
     problems = [p for p in problems if p.severity == "error"] + [p for p in problems if p.severity == "warning"]
     warnings = [p for p in problems if p.severity == "warning"]
-    evidence = Evidence(folder, case, units, documents, datasets, inputs, hashes, warnings, registers, index)
+    evidence = Evidence(folder, case, units, documents, datasets, inputs, hashes, warnings, registers, index,
+                        appraisal, appraisal_file)
     return CaseRead(evidence, problems, datasets_read, units_ok)
+
+
+def _mock_appraisal(folder: Path, case: CaseFile, named: Callable[[str, str], Path | None], hashes: dict[str, str],
+                    problems: list[Problem], index: LineIndex) -> tuple[dict[str, Override] | None, str | None]:
+    """TCCB's overrides and their file: the file case.yaml names (E001 when absent), else tham-dinh-thu.yaml
+    when the case has one; (None, None) when there is none, so a case without it reads as it always did."""
+    relative = case.mock_appraisal or MOCK_APPRAISAL_FILE
+    path = named(relative, "mock_appraisal")
+    if path is None:
+        return None, None
+    if not path.is_file():
+        if case.mock_appraisal:
+            problems.append(Problem.of("E001", file=folder / CASE_FILE, line=index.line(["mock_appraisal"]),
+                                       path=path))
+        return None, None
+    try:
+        overrides = read_mock_appraisal(path)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return None, relative
+    hashes[relative] = _sha256(path)  # it moves the appraised total: the run manifest names it
+    return overrides, relative

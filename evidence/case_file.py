@@ -59,6 +59,8 @@ class CaseFile(_Model):
     documents: str = "documents.csv"
     datasets: dict[str, DatasetSource] = {}
     inputs: str | None = "inputs.yaml"
+    # TCCB's mock appraisal (evidence/mock_appraisal.py): None reads tham-dinh-thu.yaml when the case has one
+    mock_appraisal: str | None = None
     not_applicable: dict[str, str] = {}
     # items of a dataset still expected before the counting period ends (e.g. dossiers: 120), for the
     # best rate still reachable; without it, the pace so far is assumed to go on

@@ -183,12 +183,23 @@ MESSAGES: dict[str, str] = {
     "C044": "cài durable-rules đã vá thất bại: {detail}",
     "W070": "để dùng bộ máy luật durable-rules trên Python {version}, chạy một lần: {command} "
             "(cần gcc và mạng; xem docs/durable-rules.md)",
-    # many cases in one run, and the ranking (issue 9, helper L): C030–C034, E088–E089, W065–W066
+    # many cases in one run, and the ranking (issue 9, helper L): C030–C034, W065–W066 (its E088–E089, unused,
+    # went to the mock appraisal below)
     "C030": "hồ sơ {case}: không chấm được ({count} lỗi nêu ở trên); các hồ sơ khác vẫn được chấm và xếp hạng",
     "C031": "{option} chỉ dùng khi chấm một hồ sơ; lệnh này chấm {count} hồ sơ: bỏ {option}, hoặc chấm riêng "
             "từng hồ sơ",
     "W065": "các hồ sơ được chấm theo {count} bộ tiêu chí khác nhau ({schemes}): mỗi bộ xếp hạng riêng, "
             "không so điểm giữa các bộ",
+    # TCCB's mock appraisal, tham-dinh-thu.yaml (issue 10, helper AP): E085–E089, W075–W076
+    "E085": "thẩm định thử {key!r} sai cấu trúc: {detail}",
+    "E086": "điểm thẩm định thử của tiêu chí {key} là «{value}»: cần số không âm, tối đa 2 chữ số thập phân "
+            "(vd 0.5 hoặc 1.25)",
+    "E087": "thẩm định thử tiêu chí {key} thiếu ghi chú (note): ghi rõ vì sao chấm điểm này, ghi chú là bắt buộc",
+    "E088": "thời điểm thẩm định thử (at) của tiêu chí {key} là «{value}»: cần ngày giờ dạng 2026-11-30T10:15:00",
+    "E089": "điểm thẩm định thử của tiêu chí {crit_id} là {value}, lớn hơn điểm tối đa {max} của tiêu chí; "
+            "cần từ 0 đến {max}",
+    "W075": "tiêu chí {crit_id} không áp dụng cho hồ sơ này (not_applicable trong case.yaml): điểm thẩm định thử "
+            "{value} được liệt kê nhưng không tính vào tổng",
 }
 
 

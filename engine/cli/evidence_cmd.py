@@ -222,6 +222,9 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"{name:<{width}} {f.rows:>6} {f.accepted:>6} {f.rejected:>6}{extra}")
         print("(Đọc: hàng dữ liệu đã đọc; Nhận: hàng dùng được; Loại: hàng có lỗi, không dùng; Chưa có: hàng ghi "
               "tài liệu chưa có; Trùng: hàng trùng tài liệu đã khai, chỉ tính một lần.)")
+    evidence = checked.read.evidence
+    if evidence.appraisal is not None:  # read and checked like the rest; the engine scores it (cchc assess)
+        print(f"\nThẩm định thử của TCCB: {evidence.appraisal_file}, {len(evidence.appraisal)} tiêu chí chấm lại.")
     errors, warnings = len(report.errors), len(report.warnings)
     print(f"\n{errors} lỗi, {warnings} cảnh báo." + (" Hồ sơ dùng được để chấm điểm." if not errors else ""),
           file=sys.stdout)

@@ -24,6 +24,8 @@ class HistoryPoint:
     classification: str
     opened_by_unit: dict[str, int]  # items that appeared since the previous saved run, by unit
     closed_by_unit: dict[str, int]  # items resolved since the previous saved run, by unit
+    appraised_total: Decimal | None = None  # the total after TCCB's mock appraisal, when the run had one
+    appraised_classification: str | None = None
 
 
 @dataclass(frozen=True)

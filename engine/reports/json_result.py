@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from engine.rate_breakdown import Breakdown
-from engine.results import ITEM_STATE, STANDING, STATUS, Assessment, CriterionResult
+from engine.results import ITEM_STATE, STANDING, STATUS, Assessment, CriterionResult, MockAppraisal
 from engine.scoring import round_points
 
 
@@ -99,6 +99,26 @@ def _calibration(a: Assessment) -> dict[str, Any] | None:
     }
 
 
+def _moment(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def appraisal_block(m: MockAppraisal) -> dict[str, Any]:
+    """TCCB's mock appraisal: the appraised total and class, and per overridden criterion the self-score beside
+    the override (`difference`: self-score minus override, as the calibration's)."""
+    return {
+        "file": m.file,
+        "total": _num(m.total),
+        "max": _num(m.max),
+        "index_percent": _num(m.index_percent),
+        "classification": m.classification,
+        "change": _num(m.change),  # appraised total minus the self-assessed total
+        "criteria": [{"id": c.id, "title": c.title, "max": _num(c.max), "self_points": _num(c.self_points),
+                      "points": _num(c.points), "difference": _num(c.difference), "note": c.note, "by": c.by,
+                      "at": _moment(c.at), "counted": c.counted} for c in m.criteria],
+    }
+
+
 def to_dict(a: Assessment) -> dict[str, Any]:
     last = a.last_official
     return {
@@ -125,6 +145,8 @@ def to_dict(a: Assessment) -> dict[str, Any]:
             "rank": a.official.rank, "difference": _num(a.official.change), "source": a.official.source,
         },
         "calibration": _calibration(a),
+        # only with tham-dinh-thu.yaml: a case without it gives the same bytes as before
+        **({} if a.appraisal is None else {"appraisal": appraisal_block(a.appraisal)}),
         "fields": [{"id": f.id, "title": f.title, "points": _num(f.points), "max": _num(f.max)}
                    for f in a.fields],
         "criteria": [_criterion(c) for c in a.criteria],

@@ -282,21 +282,52 @@ def _calibration(a: Assessment, *, full: bool) -> list[Text | Table]:
     shown = rows if full else differ
     if not shown:
         return [head, said]
-    table = Table(box=None, pad_edge=False)
-    table.add_column("TC", no_wrap=True)
-    table.add_column("Tự chấm", justify="right", no_wrap=True)
-    table.add_column("Thẩm định", justify="right", no_wrap=True)
-    table.add_column("Chênh lệch", justify="right", no_wrap=True)
-    table.add_column("Tiêu chí", no_wrap=False)
-    for c in shown:
-        d = c.difference or Decimal(0)
-        style = "red" if d > 0 else "yellow" if d < 0 else ""
-        table.add_row(c.id, points(c.points), points(c.official or Decimal(0)), Text(_signed(d), style=style), c.title)
+    table = _side_by_side("Thẩm định", "Tiêu chí",
+                          [(c.id, c.points, c.official or Decimal(0), c.title) for c in shown])
     if full:
         table.add_row("Tổng", points(sum((c.points for c in rows), Decimal(0))),
                       points(sum((c.official or Decimal(0) for c in rows), Decimal(0))), _signed(diff), "",
                       style="bold")
     return [head, said, table]
+
+
+def _side_by_side(other: str, last: str, rows: list[tuple[str, Decimal, Decimal, str]]) -> Table:
+    """Criterion, self-score, someone else's points, self-score minus them, and a last text column: the
+    calibration's layout, shared by the real council's points and TCCB's mock appraisal."""
+    table = Table(box=None, pad_edge=False)
+    table.add_column("TC", no_wrap=True)
+    table.add_column("Tự chấm", justify="right", no_wrap=True)
+    table.add_column(other, justify="right", no_wrap=True)
+    table.add_column("Chênh lệch", justify="right", no_wrap=True)
+    table.add_column(last, no_wrap=False)
+    for crit_id, own, theirs, text in rows:
+        d = own - theirs
+        style = "red" if d > 0 else "yellow" if d < 0 else ""
+        table.add_row(crit_id, points(own), points(theirs), Text(_signed(d), style=style), text)
+    return table
+
+
+def _appraisal(a: Assessment) -> list[Text | Table]:
+    """TCCB's mock appraisal (tham-dinh-thu.yaml): the appraised total and class, then each override beside the
+    self-score with its note. Not the council's result: that is the calibration above."""
+    m = a.appraisal
+    if m is None:
+        return []
+    head = Text(f"\nThẩm định thử của TCCB ({m.file})", style="bold underline")
+    said = Text()
+    said.append(f"Tổng điểm sau thẩm định thử: {points(m.total)} / {points(m.max)}", style="bold")
+    said.append(f" · Chỉ số: {percent(m.index_percent / 100)} · Xếp loại: ")
+    said.append(m.classification, style="bold")
+    said.append(f" (tự chấm {points(m.self_total)}; thẩm định thử {_signed(m.change)} điểm)")
+    if not m.criteria:
+        return [head, said.append("\nChưa tiêu chí nào được chấm lại.")]
+    said.append(f"\n{len(m.criteria)} tiêu chí TCCB chấm lại; chênh lệch = tự chấm − thẩm định thử:")
+    rows = []
+    for c in m.criteria:
+        who = ", ".join(x for x in (c.by, c.at.strftime("%d/%m/%Y %H:%M") if c.at else None) if x)
+        text = c.note + (f" ({who})" if who else "") + ("" if c.counted else " — không áp dụng, không tính")
+        rows.append((c.id, c.self_points, c.points, text))
+    return [head, said, _side_by_side("Thẩm định thử", "Ghi chú", rows)]
 
 
 def _field_table(a: Assessment) -> Table:
@@ -343,7 +374,7 @@ def render(a: Assessment, console: Console, *, detail: bool = False) -> None:
         more = f" ({TOP} mục lớn nhất trong {len(lessons)})" if limit and len(lessons) > limit else ""
         console.print(Text(f"\nĐã mất — hạn đã qua, bài học cho năm sau{more}", style="bold underline"))
         console.print(_item_lines(a, lessons[:limit], lost=True))
-    for part in _calibration(a, full=detail):
+    for part in [*_calibration(a, full=detail), *_appraisal(a)]:
         console.print(part)
     if detail:
         console.print(_table(a))

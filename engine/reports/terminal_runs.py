@@ -70,12 +70,17 @@ def render_history(history: Sequence[HistoryPoint], console: Console, case_title
     table.add_column("Chỉ số", justify="right", no_wrap=True)
     table.add_column("Tối đa còn đạt", justify="right")
     table.add_column("Xếp loại")
+    appraised = any(h.appraised_total is not None for h in history)
+    if appraised:  # only then: a case without a mock appraisal shows the table it always did
+        table.add_column("Sau thẩm định thử", justify="right")
     table.add_column("Mới thiếu")
     table.add_column("Đã xong")
     for i, h in enumerate(history):
         first = i == 0
+        after = [] if not appraised else [
+            "—" if h.appraised_total is None else f"{points(h.appraised_total)} ({h.appraised_classification})"]
         table.add_row(day(h.as_of), points(h.total), percent(h.index_percent / 100),
-                      points(h.reachable), h.classification,
+                      points(h.reachable), h.classification, *after,
                       "(lần đầu)" if first else _units(h.opened_by_unit),
                       "(lần đầu)" if first else _units(h.closed_by_unit))
     console.print(table)

@@ -16,24 +16,27 @@ from engine.reports import fallback_note
 from engine.reports import xlsx_layout as x
 from engine.reports.inputs import HistoryPoint, ReportInputs
 from engine.results import ITEM_STATE, STANDING, STATUS, Assessment, CriterionResult, MissingItem
-from evidence.formatting import day
+from evidence.formatting import day, percent, points
 
 UNVERIFIED = "†"
 TRACE_LINE_MAX = 180  # characters of each trace line in the criteria sheet; `cchc assess --chi-tiet` has all
 SUMMARY, CRITERIA, ITEMS, ASSUMPTIONS, TREND = "Tổng hợp", "Tiêu chí", "Việc còn thiếu", "Giả định", "Xu hướng"
+APPRAISAL = "Thẩm định thử"
 UNIT_PREFIX = "ĐV "
 
 
 def write(inputs: ReportInputs, out: Path) -> None:
     a = inputs.result
     workbook = x.new_workbook()
-    taken = [SUMMARY, CRITERIA, ITEMS, ASSUMPTIONS, TREND]
+    taken = [SUMMARY, CRITERIA, ITEMS, ASSUMPTIONS, TREND, APPRAISAL]
     unit_sheets: dict[str, str] = {}
     for unit in units_with_items(a):  # unit ids are free text: the names are made safe and unique first
         unit_sheets[unit] = x.sheet_name(UNIT_PREFIX + unit, taken)
         taken.append(unit_sheets[unit])
     _summary(workbook.create_sheet(SUMMARY), a, unit_sheets)
     _criteria(workbook.create_sheet(CRITERIA), a)
+    if a.appraisal is not None:
+        _appraisal(workbook.create_sheet(APPRAISAL), a)
     _items(workbook.create_sheet(ITEMS), a)
     for unit, name in unit_sheets.items():
         _unit(workbook.create_sheet(name), a, unit)
@@ -92,6 +95,11 @@ def _summary(sheet: Any, a: Assessment, unit_sheets: dict[str, str]) -> None:
         figures.append(("Chênh lệch tự chấm − thẩm định (cộng các tiêu chí có điểm thẩm định)",
                         sum((c.points - c.official for c in officials if c.official is not None), Decimal(0)),
                         "points", f"{len(officials)} tiêu chí có điểm thẩm định; xem trang {CRITERIA}"))
+    m = a.appraisal
+    if m is not None:
+        figures.append(("Tổng điểm sau thẩm định thử của TCCB", m.total, "points",
+                        f"chỉ số {percent(m.index_percent / 100)}, xếp loại {m.classification}; "
+                        f"{len(m.criteria)} tiêu chí chấm lại, xem trang {APPRAISAL}"))
     from openpyxl.styles import Font
 
     for label, value, kind, note in figures:
@@ -154,6 +162,24 @@ def _criteria(sheet: Any, a: Assessment) -> None:
         rows.append(row)
     top = _heading(sheet, a, "ĐIỂM TỪNG TIÊU CHÍ", len(columns))
     x.put(sheet, top - 1, 1, f"{UNVERIFIED}: điểm dựa trên giả định chưa đối chiếu văn bản gốc (trang {ASSUMPTIONS}).")
+    x.table(sheet, top, columns, rows)
+
+
+def _appraisal(sheet: Any, a: Assessment) -> None:
+    """TCCB's mock appraisal: each override beside the self-score, with its note, who and when."""
+    m = a.appraisal
+    assert m is not None
+    columns = [x.Column("TC"), x.Column("Tiêu chí", width=40), x.Column("Điểm tối đa", "points"),
+               x.Column("Tự chấm", "points"), x.Column("Thẩm định thử", "points"),
+               x.Column("Chênh lệch (tự chấm − thẩm định thử)", "points"), x.Column("Ghi chú", width=50),
+               x.Column("Người thẩm định"), x.Column("Thời điểm"), x.Column("Tính vào tổng")]
+    rows = [[c.id, c.title, c.max, c.self_points, c.points, c.difference, c.note, c.by or "",
+             c.at.strftime("%d/%m/%Y %H:%M") if c.at else "", "có" if c.counted else "không (tiêu chí không áp dụng)"]
+            for c in m.criteria]
+    top = _heading(sheet, a, f"THẨM ĐỊNH THỬ CỦA TCCB ({m.file})", len(columns))
+    x.put(sheet, top - 1, 1, f"Tổng điểm sau thẩm định thử {points(m.total)} / {points(m.max)}, chỉ số "
+                             f"{percent(m.index_percent / 100)}, xếp loại {m.classification} (tự chấm "
+                             f"{points(a.total)}). Không phải kết quả của Hội đồng thẩm định.")
     x.table(sheet, top, columns, rows)
 
 
@@ -227,11 +253,15 @@ def _trend(sheet: Any, history: tuple[HistoryPoint, ...]) -> None:
     columns = [x.Column("Mốc", "date"), x.Column("Tổng điểm", "points"), x.Column("Điểm tối đa", "points"),
                x.Column("Còn có thể đạt", "points"), x.Column("Chỉ số (%)", "points"), x.Column("Xếp loại"),
                x.Column("Mục mới", "int"), x.Column("Mục đã xong", "int"), x.Column("Theo đơn vị (mới / xong)")]
+    appraised = any(p.appraised_total is not None for p in history)
+    if appraised:  # only then: a case without a mock appraisal keeps the sheet it had
+        columns[6:6] = [x.Column("Sau thẩm định thử", "points"), x.Column("Xếp loại sau thẩm định thử")]
     rows = []
     for p in history:
         units = sorted(set(p.opened_by_unit) | set(p.closed_by_unit))
         detail = "; ".join(f"{u}: {p.opened_by_unit.get(u, 0)} / {p.closed_by_unit.get(u, 0)}" for u in units)
-        rows.append([p.as_of, p.total, p.max, p.reachable, p.index_percent, p.classification,
+        after = [p.appraised_total, p.appraised_classification or ""] if appraised else []
+        rows.append([p.as_of, p.total, p.max, p.reachable, p.index_percent, p.classification, *after,
                      sum(p.opened_by_unit.values()), sum(p.closed_by_unit.values()), detail])
     row = x.title(sheet, 1, "XU HƯỚNG QUA CÁC LẦN CHẤM THỬ", span=len(columns))
     x.table(sheet, row + 1, columns, rows)
