@@ -18,8 +18,8 @@ Those files are small or broken; big exports are none of them.
 
 from __future__ import annotations
 
-import mmap
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -60,15 +60,19 @@ def read_csv_columnar(path: Path, expect: tuple[str, ...], max_rows: int,
     messages for this file. Raises InputError for what both readers refuse alike (rows, duplicate headers)."""
     if path.stat().st_size == 0:
         return None
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        if data.find(b"\x00") >= 0 or data[:4].startswith(_UTF16_32_BOMS):
+    with path.open("rb") as handle:
+        start = handle.read(4)
+        if start.startswith(_UTF16_32_BOMS) or _holds_nul(handle, start):
             return None
-        bom = data[:3] == _UTF8_BOM
-    with pa.memory_map(str(path)) as mapped:  # the file's pages, never a copy of its bytes in Python
-        body = mapped.read_buffer()
+    bom = start[:3] == _UTF8_BOM
+    # streamed block by block: the whole file is never in memory beside its table (a mapped file counts as
+    # resident memory too)
+    with pa.OSFile(str(path)) as stream:
+        if bom:
+            stream.seek(3)
         try:
             arrow = pacsv.read_csv(
-                pa.BufferReader(body.slice(3) if bom else body),
+                stream,
                 read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=16 << 20),
                 parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
                 # every cell text, never null: names are f0, f1… (entries for columns the file lacks are unused)
@@ -78,8 +82,6 @@ def read_csv_columnar(path: Path, expect: tuple[str, ...], max_rows: int,
             )
         except (pa.ArrowException, ValueError):  # not UTF-8, ragged rows, empty file…
             return None
-        finally:
-            del body
     cells = [arrow.column(i) for i in range(arrow.num_columns)]
     del arrow
     if len(cells) > MAX_COLUMNS or not all(pa.types.is_string(c.type) for c in cells):
@@ -128,8 +130,22 @@ def read_csv_columnar(path: Path, expect: tuple[str, ...], max_rows: int,
         everywhere[~here] = _any_match(cells, NOT_EMPTY, data_rows[~here])
         filled = frozenset(np.flatnonzero(everywhere & ~here).tolist())
     letters = {header: column_letter(position) for position, header in keep.items()}
+    # the file's text is no longer needed (the categories hold what was read): give its memory back now, before
+    # the reader builds Python values beside it, rather than whenever the allocator decides
+    del cells, frame_columns
+    pa.default_memory_pool().release_unused()
     return Table(path, frame, encoding, header_row, tuple((data_rows + 1).tolist()), None, {}, letters,
                  tuple(notes), tuple(keep.values()) if columns is not None else None, filled)
+
+
+def _holds_nul(handle: BinaryIO, start: bytes) -> bool:
+    """Whether the file holds a NUL byte, read in 8 MB pieces (C's memchr, never the whole file at once)."""
+    if b"\x00" in start:
+        return True
+    while piece := handle.read(8 << 20):
+        if b"\x00" in piece:
+            return True
+    return False
 
 
 def filled_cells(values: pd.Categorical) -> np.ndarray:
