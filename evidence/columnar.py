@@ -178,9 +178,16 @@ def _clean_column(column: pa.ChunkedArray, rows: np.ndarray) -> pd.Categorical:
     distinct cleaned text once (cells that differ only by what cleaning removes share a category). A reader
     that needs one value per distinct cell (evidence/datasets.py) reads the categories, never 500 000 cells."""
     # one dictionary for the whole column (per-chunk dictionaries cost a second hashing to unify)
-    encoded = pc.dictionary_encode(column.combine_chunks() if column.num_chunks != 1 else column.chunk(0))
+    return cleaned_categorical(column.combine_chunks() if column.num_chunks != 1 else column.chunk(0), rows)
+
+
+def cleaned_categorical(column: pa.Array, rows: np.ndarray | None = None, *, apostrophe: bool = True
+                        ) -> pd.Categorical:
+    """`column` (its `rows`, else all) cleaned as :func:`clean_distinct_arrow` cleans, as a Categorical."""
+    rows = np.arange(len(column)) if rows is None else rows
+    encoded = pc.dictionary_encode(column)
     indices = encoded.indices.to_numpy(zero_copy_only=False)
-    cleaned, changed = clean_distinct_arrow(encoded.dictionary)
+    cleaned, changed = clean_distinct_arrow(encoded.dictionary, apostrophe=apostrophe)
     dictionary = encoded.dictionary
     if changed:  # "a " and "a" become one category
         merged = pc.dictionary_encode(cleaned)
@@ -211,32 +218,35 @@ _ASCII_SPACES = (r"[\t\n\r ]+", " ")
 
 # An ASCII value the cleaning above leaves as it is matches none of these: no apostrophe escape, no control
 # character, no tab or line break, no two spaces in a row, no space at either end.
-_ASCII_DIRTY = r"^'+[=+\-@]|[\x00-\x1f\x7f]|  |^ | $"
+_ASCII_UNCLEAN = r"[\x00-\x1f\x7f]|  |^ | $"
+_ASCII_DIRTY = r"^'+[=+\-@]|" + _ASCII_UNCLEAN
 
 
-def clean_distinct(values: pa.Array) -> list[str]:
-    """`clean(strip_control(_csv_cell(v)))` for each of `values`."""
-    return clean_distinct_arrow(values)[0].to_pylist()
+def clean_distinct(values: pa.Array, *, apostrophe: bool = True) -> list[str]:
+    """`clean(strip_control(_csv_cell(v)))` for each of `values` (without `_csv_cell`: `apostrophe=False`)."""
+    return clean_distinct_arrow(values, apostrophe=apostrophe)[0].to_pylist()
 
 
-def clean_distinct_arrow(values: pa.Array) -> tuple[pa.Array, bool]:
+def clean_distinct_arrow(values: pa.Array, *, apostrophe: bool = True) -> tuple[pa.Array, bool]:
     """`clean_distinct`, kept in Arrow, and whether any value changed. Clean ASCII values (most ids, dates and
     numbers) are left as they are; other ASCII values are cleaned in C++, the rest (Vietnamese text: NFC,
-    Unicode spaces) by Python, one call each."""
+    Unicode spaces) by Python, one call each. `apostrophe=False`: without the CSV escape rule (`_csv_cell`),
+    for cells already taken off it or from a spreadsheet (tables._build)."""
     ascii_ = pc.string_is_ascii(values)
-    dirty_ascii = pc.and_(ascii_, pc.match_substring_regex(values, _ASCII_DIRTY))
+    dirty_ascii = pc.and_(ascii_, pc.match_substring_regex(values, _ASCII_DIRTY if apostrophe else _ASCII_UNCLEAN))
     others = pc.invert(ascii_)
     out = values
     if pc.any(dirty_ascii).as_py():
-        out = pc.replace_with_mask(out, dirty_ascii, _clean_ascii(values.filter(dirty_ascii)))
+        out = pc.replace_with_mask(out, dirty_ascii, _clean_ascii(values.filter(dirty_ascii), apostrophe))
     if pc.any(others).as_py():
-        texts = [clean(strip_control(_csv_cell(v))) for v in values.filter(others).to_pylist()]
+        unescape = _csv_cell if apostrophe else str
+        texts = [clean(strip_control(unescape(v))) for v in values.filter(others).to_pylist()]
         out = pc.replace_with_mask(out, others, pa.array(texts, values.type))
     changed = out is not values and bool(pc.any(pc.not_equal(out, values)).as_py())
     return out, changed
 
 
-def _clean_ascii(values: pa.Array) -> pa.Array:
-    for pattern, replacement in (_APOSTROPHE, _ASCII_CONTROL, _ASCII_SPACES):
+def _clean_ascii(values: pa.Array, apostrophe: bool = True) -> pa.Array:
+    for pattern, replacement in ((_APOSTROPHE,) if apostrophe else ()) + (_ASCII_CONTROL, _ASCII_SPACES):
         values = pc.replace_substring_regex(values, pattern, replacement)
     return pc.utf8_trim(values, " ")

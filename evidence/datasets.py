@@ -284,6 +284,11 @@ def _parse(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None], 
     out: dict[str, object] = {}
     found: list[tuple[int, int, str, str, dict[str, object]]] = []  # (frame index, spec position, name, code, …)
     same: list[np.ndarray] = []
+    alone: dict[str, list[tuple[int, str]]] = {}  # header → (frame index, kind) of its formula and error cells
+    for (i, kind_header), kind in table.kinds.items():
+        if kind in ("formula", "error"):
+            alone.setdefault(kind_header, []).append((i, kind))
+    place = np.cumsum(used) - 1  # frame index → its position among the rows read
     for position, column in enumerate(spec):
         header = cols.get(column.field)
         series = frame_in[header] if header and header in frame_in else None
@@ -299,15 +304,16 @@ def _parse(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None], 
                 if series is not None else np.full(len(index), "", dtype=object)
             codes, uniques = pd.factorize(pd.Series(raw, dtype=object), use_na_sentinel=False)
             distinct = ["" if t is None else t if isinstance(t, str) else str(t) for t in uniques]
-        # cells Excel marks (formula, error…) are read alone: what Excel shows is not what the file holds
-        marked = [(k, kind, text) for k, i in enumerate(index) if (kind := table.kind(int(i), header))
-                  and (text := _text_at(series, int(i)))] if table.kinds and header and series is not None else []
+        # formula and error cells are read alone: what Excel shows is not what the file holds (a number or a
+        # date cell reads as its text does, so it goes with the others)
+        marked = sorted((int(place[i]), kind, text) for i, kind in alone.get(header, ())
+                        if used[i] and (text := _text_at(series, i))) if series is not None else []
         results, failed = _read_distinct(distinct, read, column, name, reading)
         values = results[codes] if len(codes) else np.empty(0, dtype=object)
-        alone = {k for k, _, _ in marked}
+        read_alone = {k for k, _, _ in marked}
         if failed:
             for k in np.flatnonzero(np.isin(codes, list(failed))).tolist():
-                if k not in alone:
+                if k not in read_alone:
                     bad = failed[int(codes[k])]
                     found.append((int(index[k]), position, name, bad.code, bad.fields))
         for k, kind, text in marked:

@@ -181,3 +181,46 @@ def test_dates_of_a_big_column_never_become_python_text(monkeypatch: pytest.Monk
     read = _reader(_DATE, UNITS, {}, datasets.PLAIN)
     results, failed = datasets._read_distinct(pd.Index(texts), read, _DATE, "Hạn", datasets.PLAIN)
     assert not failed and len(calls) == 30 and results[0] == date(2024, 1, 1)
+
+
+# ---- tables._build a column at a time (big .xlsx sheets, CSV files the row reader reads) ----------------------
+
+# cells of any kind but over-long ones, which the test adds on purpose (one makes the whole table an error)
+_RAW = st.one_of(cells().filter(lambda c: len(c) <= 32_767), st.sampled_from(["", " ", "'=1+1", "  a  b ", "x\x0b"]))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(header=st.lists(st.sampled_from(["Mã", "Trạng thái", "", "Ngày", "Mã ", "Ghi chú"]), min_size=1, max_size=4)
+       .filter(lambda h: len({c.strip() for c in h if c}) == len([c for c in h if c]) or len(h) == 4),  # few E018
+       body=st.lists(st.lists(_RAW, min_size=0, max_size=6), min_size=1, max_size=6),
+       spreadsheet=st.booleans(), long=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=1),
+       data=st.data())
+def test_a_table_built_a_column_at_a_time_is_the_table_built_cell_by_cell(
+        header: list[str], body: list[list[str]], spreadsheet: bool, long: list[tuple[int, int]],
+        data: st.DataObject) -> None:
+    """Same texts, row numbers, cell kinds, W025 counts, and the same E015 (over-long cell) and E023 (CSV row
+    longer than its header) problems in the same order, whichever way `_build` goes."""
+    from evidence import tables
+
+    present = [(n, p) for n, row in enumerate(body, start=2) for p in range(len(row))]
+    kinds = data.draw(st.lists(st.tuples(st.sampled_from(present), st.sampled_from(["number", "date", "formula"])),
+                               max_size=4)) if present else []
+    for row, column in long:
+        cells = body[row % len(body)]
+        if cells:
+            cells[column % len(cells)] = "x" * 32_768
+    records = [(1, list(header))] + [(n, list(cells)) for n, cells in enumerate(body, start=2)]
+    cell_kinds = {place: k for place, k in kinds} if spreadsheet else {}
+
+    def built(threshold: int) -> object:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(tables, "COLUMNWISE_ROWS", threshold)
+            try:
+                table = tables._build(Path("bang.xlsx"), [(n, list(c)) for n, c in records], dict(cell_kinds),
+                                      "xlsx" if spreadsheet else "utf-8", None, ("Mã", "Trạng thái"), 100)
+            except InputError as exc:
+                return [p.message for p in exc.problems]
+        return (table.frame.to_dict("list"), table.rows, dict(table.kinds), table.header_row,
+                [p.message for p in table.warnings])
+
+    assert built(0) == built(10**9)
