@@ -244,8 +244,11 @@ def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
     if fast is None:
         return _openpyxl_records(path, max_rows, wanted)
     title, rows, merges = fast
-    records: Records = []
-    kinds: dict[tuple[int, int], CellKind] = {}
+    if len(rows) >= COLUMNWISE_ROWS and len({len(r) for r in rows}) == 1:
+        records, kinds = _calamine_columns(rows)
+        return title, records, kinds, merges
+    records = []
+    kinds = {}
     seen: dict[tuple[type, object], tuple[str, CellKind | None]] = {}  # an export repeats its dates and numbers
     for number, values in enumerate(rows, start=1):
         cells, row_kinds = _excel_row(values, seen=seen)
@@ -254,6 +257,30 @@ def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
         if any(cells):
             records.append((number, cells))
     return title, records, kinds, merges
+
+
+def _calamine_columns(rows: list[list[Any]]) -> tuple[Records, dict[tuple[int, int], CellKind]]:
+    """`_excel_row` over a big rectangular sheet, a column at a time: a column of text only (most of an export)
+    is recognised by pandas in C and left as it is; in the others each distinct value is shown once."""
+    grid = np.empty((len(rows), len(rows[0])), dtype=object)
+    grid[:] = rows
+    kinds: dict[tuple[int, int], CellKind] = {}
+    seen: dict[tuple[type, object], tuple[str, CellKind | None]] = {}
+    for position in range(grid.shape[1]):
+        column = grid[:, position]
+        if pd.api.types.infer_dtype(column, skipna=False) == "string":
+            continue
+        for i in np.flatnonzero(np.fromiter((type(v) is not str for v in column), bool, len(column))).tolist():
+            value = column[i]
+            key = (type(value), value)  # True is not 1
+            shown = seen.get(key)
+            if shown is None:
+                shown = seen[key] = _excel_cell(value)
+            column[i], kind = shown
+            if kind is not None:
+                kinds[(i + 1, position)] = kind
+    filled = np.flatnonzero((grid != "").any(axis=1))
+    return [(int(i) + 1, grid[i].tolist()) for i in filled], kinds
 
 
 def _excel_row(values: list[Any], data_types: list[str | None] | None = None, *,
@@ -574,8 +601,13 @@ def _columns_at_once(path: Path, data: Records, headers: list[str], keep: dict[i
         width = len(headers)
     columns: dict[str, Any] = {}
     unnamed: dict[int, int] = {}
+    same_width = len({len(cells) for _, cells in data}) == 1 and len(data[0][1]) >= width
+    grid = np.empty((len(data), len(data[0][1])), dtype=object) if same_width else None
+    if grid is not None:  # a spreadsheet's rows are as wide as its sheet: one 2-D array, a column is a slice
+        grid[:] = [cells for _, cells in data]
     for position in range(width):
-        texts = pa.array([cells[position] if position < len(cells) else "" for _, cells in data], pa.string())
+        texts = pa.array(grid[:, position] if grid is not None else
+                         [cells[position] if position < len(cells) else "" for _, cells in data], pa.string())
         long = np.flatnonzero(pc.greater(pc.utf8_length(texts), MAX_CELL_CHARS).to_numpy(zero_copy_only=False))
         if long.size:
             column = headers[position] if position < len(headers) and headers[position] else column_letter(position)

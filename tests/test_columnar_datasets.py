@@ -224,3 +224,39 @@ def test_a_table_built_a_column_at_a_time_is_the_table_built_cell_by_cell(
                 [p.message for p in table.warnings])
 
     assert built(0) == built(10**9)
+
+
+def _read_both_ways(path: Path) -> tuple[object, object]:
+    from evidence import tables
+
+    def read(threshold: int) -> object:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(tables, "COLUMNWISE_ROWS", threshold)
+            table = tables.read_table(path)
+        return table.frame.to_dict("list"), table.rows, dict(table.kinds), [p.message for p in table.warnings]
+
+    return read(1), read(10**9)
+
+
+def test_a_big_sheet_read_a_column_at_a_time_is_the_sheet_read_row_by_row(tmp_path: Path) -> None:
+    """calamine's values (numbers, dates, booleans beside text) shown a column at a time, each distinct value once,
+    as `_excel_row` shows them row by row: True stays "TRUE" next to a 1, 1.5 next to 1, a date next to a
+    date and time."""
+    from datetime import datetime
+
+    import openpyxl
+
+    from benchmarks.export_generator import write_xlsx
+
+    export = write_xlsx(generate(120, seed=4), tmp_path / "ho-so.xlsx")
+    fast, slow = _read_both_ways(export)
+    assert fast == slow and any(kind == "date" for kind in fast[2].values())  # type: ignore[index]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Mã", "Giá trị", "Ngày", ""])
+    for i, value in enumerate([True, 1, 1.0, 1.5, False, 0, "1", None, "TRUE", 45164] * 3):
+        sheet.append([f"M{i}", value, datetime(2024, 1, 1 + i % 5, 8 * (i % 2)), "ghi chú" if i % 4 else None])
+    book.save(tmp_path / "kinds.xlsx")
+    fast, slow = _read_both_ways(tmp_path / "kinds.xlsx")
+    assert fast == slow
+    assert fast[0]["Giá trị"][:4] == ["TRUE", "1", "1", "1.5"]  # type: ignore[index]
