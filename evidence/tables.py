@@ -66,6 +66,10 @@ MAX_ROWS = 200_000
 # under the 1 GB goal; past these, a dataset is split into several files (case.yaml lists them or a glob).
 MAX_CSV_BYTES = 384 * 1024 * 1024
 MAX_CSV_ROWS = 1_000_000
+# Below this size a CSV is read row by row: Arrow's threads and per-column compute calls cost more than the row
+# reader spends on a few hundred rows (a case's own task and indicator lists), and pyarrow is not even imported.
+# Both readers give the same table (tests/test_columnar.py).
+COLUMNAR_MIN_BYTES = 64 * 1024
 SPLIT_HINT = ("hãy tách thành nhiều tệp (ví dụ mỗi tháng một tệp) và liệt kê chúng trong datasets của case.yaml, "
               "hoặc dùng mẫu glob như exports/ho-so-*.csv (docs/case-format.md)")
 MAX_COLUMNS = 200
@@ -151,11 +155,12 @@ def read_table(path: Path, *, expect: Iterable[str] = (), sheet: str | None = No
             title, records, kinds, merges = _xlsx_records(path, max_rows, sheet)
             encoding = "xlsx"
         else:
-            from evidence.columnar import read_csv_columnar  # pyarrow loads only for a CSV
+            if size >= COLUMNAR_MIN_BYTES:
+                from evidence.columnar import read_csv_columnar  # pyarrow loads only for a CSV worth it
 
-            fast = read_csv_columnar(path, tuple(expect), max_rows, None if columns is None else tuple(columns))
-            if fast is not None:
-                return fast
+                fast = read_csv_columnar(path, tuple(expect), max_rows, None if columns is None else tuple(columns))
+                if fast is not None:
+                    return fast
             title, kinds = None, {}
             records, encoding = _csv_records(path, max_rows)
         return _build(path, records, kinds, encoding, title, tuple(expect), max_rows, merges)

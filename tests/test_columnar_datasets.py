@@ -31,6 +31,14 @@ SETTINGS = settings(max_examples=80, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
+
+@pytest.fixture(autouse=True)
+def _columnar_whatever_the_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files here are small: the columnar reader must read them all the same (tables.COLUMNAR_MIN_BYTES)."""
+    from evidence import tables as tables_module
+
+    monkeypatch.setattr(tables_module, "COLUMNAR_MIN_BYTES", 0)
+
 def _outcome(read: object) -> object:
     """What a reader gives, comparable: the frame and its warnings, or the problems."""
     try:
