@@ -264,6 +264,10 @@ def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
     return title, records, kinds, merges
 
 
+# What pandas calls a column of one type of value (not text, not a mix in which True and 1 would be one key)
+_ONE_TYPE = ("datetime", "datetime64", "floating", "integer", "boolean", "date", "time", "timedelta")
+
+
 def _calamine_columns(rows: list[list[Any]]) -> tuple[Records, dict[tuple[int, int], CellKind]]:
     """`_excel_row` over a big rectangular sheet, a column at a time: a column of text only (most of an export)
     is recognised by pandas in C and left as it is; in the others each distinct value is shown once."""
@@ -274,6 +278,16 @@ def _calamine_columns(rows: list[list[Any]]) -> tuple[Records, dict[tuple[int, i
     for position in range(grid.shape[1]):
         column = grid[:, position]
         if pd.api.types.infer_dtype(column, skipna=False) == "string":
+            continue
+        others = np.flatnonzero(column != "")  # calamine gives "" for an empty cell
+        values = column[others]
+        if pd.api.types.infer_dtype(values, skipna=False) in _ONE_TYPE:  # e.g. dates, blanks aside: each value once
+            codes, uniques = pd.factorize(values, use_na_sentinel=False)  # NaN is a value here
+            shown = [_excel_cell(v) for v in uniques]
+            column[others] = np.array([t for t, _ in shown], dtype=object)[codes]
+            for i, code in zip(others.tolist(), codes.tolist(), strict=True):
+                if (kind := shown[code][1]) is not None:
+                    kinds[(i + 1, position)] = kind
             continue
         for i in np.flatnonzero(np.fromiter((type(v) is not str for v in column), bool, len(column))).tolist():
             value = column[i]

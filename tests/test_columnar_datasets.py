@@ -268,3 +268,20 @@ def test_a_big_sheet_read_a_column_at_a_time_is_the_sheet_read_row_by_row(tmp_pa
     fast, slow = _read_both_ways(tmp_path / "kinds.xlsx")
     assert fast == slow
     assert fast[0]["Giá trị"][:4] == ["TRUE", "1", "1", "1.5"]  # type: ignore[index]
+
+
+def test_a_column_of_one_type_of_value_is_shown_once_per_value_like_cell_by_cell() -> None:
+    """Dates, floats (NaN, -0.0 and 0.0 among them) and booleans with blank cells between them, as calamine gives
+    a big sheet: the same texts and kinds as one cell at a time."""
+    from datetime import datetime
+
+    from evidence import tables
+
+    columns = [[datetime(2024, 1, 1 + i % 3, 8 * (i % 2)) if i % 4 else "" for i in range(40)],
+               [[float("nan"), -0.0, 0.0, 1.5, 2.0][i % 5] if i % 3 else "" for i in range(40)],
+               [bool(i % 2) if i % 5 else "" for i in range(40)], [f"M{i}" for i in range(40)]]
+    rows = [list(cells) for cells in zip(*columns, strict=True)]
+    records, kinds = tables._calamine_columns([list(r) for r in rows])
+    one_by_one = [(n, tables._excel_row(list(r))) for n, r in enumerate(rows, start=1)]
+    assert records == [(n, cells) for n, (cells, _) in one_by_one if any(cells)]
+    assert kinds == {(n, p): k for n, (_, row_kinds) in one_by_one for p, k in row_kinds.items()}
