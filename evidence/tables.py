@@ -67,7 +67,7 @@ MAX_ROWS = 200_000
 MAX_CSV_BYTES = 384 * 1024 * 1024
 MAX_CSV_ROWS = 1_000_000
 # Below this size a CSV is read row by row: Arrow's threads and per-column compute calls cost more than the row
-# reader spends on a few hundred rows (a case's own task and indicator lists), and pyarrow is not even imported.
+# reader spends on a few hundred rows (a case's own task and indicator lists; thirty of them in a many-case run).
 # Both readers give the same table (tests/test_columnar.py).
 COLUMNAR_MIN_BYTES = 64 * 1024
 SPLIT_HINT = ("hãy tách thành nhiều tệp (ví dụ mỗi tháng một tệp) và liệt kê chúng trong datasets của case.yaml, "
