@@ -59,13 +59,16 @@ def dossier_status(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Seri
     giải quyết. A declared "dừng xử lý" is kept: no date says a dossier was stopped. Without a
     due date the declared status stands."""
     # object dtype throughout: pandas' string dtype would turn the None of "no status" into NaN
-    declared = pd.Series([v if isinstance(v, str) else "" for v in frame["status"]], index=frame.index, dtype=object)
+    given = frame["status"].to_numpy(dtype=object)
+    declared_codes = np.where(pd.isna(given), "", given).astype(object)
+    declared = pd.Series(declared_codes, index=frame.index, dtype=object)
     due = pd.to_datetime(frame["due"])
     returned = pd.to_datetime(frame["returned"])
     cutoff = pd.Timestamp(as_of)
     dated = due.notna() & returned.notna()
     open_ = due.notna() & returned.isna()
-    derived = pd.Series(np.select(
+    # positions in _DERIVED, so that 500 000 rows share its few str objects ("" where the dates say nothing)
+    derived = np.select(
         [declared.eq("dung-xu-ly"),
          dated & (returned < due),
          dated & (returned == due) & declared.eq("truoc-han"),
@@ -73,11 +76,15 @@ def dossier_status(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Seri
          dated,
          open_ & (due < cutoff),
          open_],
-        ["", "truoc-han", "truoc-han", "dung-han", "qua-han", "qua-han", "dang-giai-quyet"],
-        default="",
-    ), index=frame.index, dtype=object)
-    status = [d or c or None for d, c in zip(derived, declared, strict=True)]
+        [0, 1, 1, 2, 3, 3, 4],
+        default=0,
+    )
+    derived_codes = _DERIVED[derived]
+    status = np.where(derived > 0, derived_codes, np.where(declared_codes != "", declared_codes, None))
     return pd.Series(status, index=frame.index, dtype=object), declared
+
+
+_DERIVED = np.array(["", "truoc-han", "dung-han", "qua-han", "dang-giai-quyet"], dtype=object)
 
 
 def dossiers_at(frame: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame, list[Problem]]:
@@ -94,6 +101,6 @@ def dossiers_at(frame: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame, list[Pr
                            derived=DOSSIER_WORDS[s])
                 for r, d, s, f in zip(frame.loc[differs, "_row"], declared[differs], status[differs], files,
                                       strict=True)]
-    out = frame.copy()
+    out = frame.copy(deep=False)  # a new status column; the others are shared, never written
     out["status"] = status
     return out, cap_warnings(warnings)

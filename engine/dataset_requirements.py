@@ -130,10 +130,12 @@ def _rate_value(req: RateRequirement, frame: pd.DataFrame) -> tuple[RateValue | 
                               numerator=int(row["numerator"]), denominator=int(row["denominator"]))
         when = f", trích xuất {day(row['extracted'])}" if row["extracted"] else ""
         return value, f"nguồn: {row['source']}{when}; {frame.attrs.get('file', '')} hàng {row['_row']}", 0
-    den = frame[_mask(frame, req.denominator)]
-    unknown = int(den.loc[den[list(req.numerator)].isna().any(axis=1), "_n"].sum())
-    num = int(den.loc[_mask(den, req.numerator), "_n"].sum())
-    total = int(den["_n"].sum())
+    # masks over the whole frame: selecting the denominator's rows would copy every column of them
+    den = _mask(frame, req.denominator)
+    n = frame["_n"]
+    unknown = int(n[den & frame[list(req.numerator)].isna().any(axis=1)].sum())
+    num = int(n[den & _mask(frame, req.numerator)].sum())
+    total = int(n[den].sum())
     if total == 0:
         return None, "mẫu số bằng 0", 0
     return RateValue(Decimal(num) / Decimal(total), numerator=num, denominator=total), "", unknown
@@ -143,8 +145,10 @@ def rate_breakdowns(req: RateRequirement, frame: pd.DataFrame) -> tuple[rate_bre
     """The counted rate split by unit and procedure (none for a published indicator: it has no rows)."""
     if req.dataset == "indicators":
         return ()
-    den = frame[_mask(frame, req.denominator)]
-    return rate_breakdown.breakdowns(req.id, req.label, req.threshold, den, _mask(den, req.numerator))
+    den = _mask(frame, req.denominator)
+    split_by = [c for c in (*rate_breakdown.BY, "_n") if c in frame]  # only what the split reads
+    return rate_breakdown.breakdowns(req.id, req.label, req.threshold, frame.loc[den, split_by],
+                                     _mask(frame, req.numerator)[den])
 
 
 def evaluate_rate(req: RateRequirement, frame: pd.DataFrame | None, as_of: date, *,

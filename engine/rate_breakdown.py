@@ -55,17 +55,29 @@ class Breakdown:
 def split(rows: pd.DataFrame, good: pd.Series, by: By) -> tuple[GroupRate, ...]:
     """Numerator and denominator (sums of `_n`) per value of column `by`, worst first; () when the
     column is absent or blank on every row (a summary table: nothing to split)."""
+    import numpy as np
     import pandas as pd
 
     if rows.empty or by not in rows or rows[by].isna().all():
         return ()
-    keys = rows[by].fillna(NO_KEY).astype(str)
-    counts = pd.DataFrame({"key": keys, "den": rows["_n"].astype("int64"),
-                           "num": rows["_n"].astype("int64").where(good.reindex(rows.index, fill_value=False), 0)})
-    sums = counts.groupby("key", sort=False)[["num", "den"]].sum()
-    sums = sums[sums["den"] > 0]
-    groups = [GroupRate(str(k), int(num), int(den)) for k, num, den in sums.itertuples(name=None)]
+    # keys as text ("" for none), compared as objects: a cast to pandas' string dtype copies every cell
+    given = rows[by].to_numpy(dtype=object)
+    keys = np.where(pd.isna(given), NO_KEY, given)
+    codes, uniques = pd.factorize(pd.Series([str(k) for k in keys] if not _all_text(keys) else keys, dtype=object))
+    n = rows["_n"].to_numpy(dtype="int64")
+    counted = good.reindex(rows.index, fill_value=False).to_numpy(dtype=bool)
+    den = np.zeros(len(uniques), dtype="int64")  # integer sums per group: exact, whatever the counts
+    num = np.zeros(len(uniques), dtype="int64")
+    np.add.at(den, codes, n)
+    np.add.at(num, codes, np.where(counted, n, 0))
+    groups = [GroupRate(str(k), int(num[i]), int(den[i])) for i, k in enumerate(uniques) if den[i] > 0]
     return tuple(sorted(groups, key=lambda g: (g.ratio, -g.shortfall, g.key)))
+
+
+def _all_text(keys: object) -> bool:
+    import pandas as pd
+
+    return pd.api.types.infer_dtype(keys, skipna=False) in ("string", "empty")
 
 
 def breakdowns(requirement: str, label: str, threshold: Decimal, rows: pd.DataFrame,

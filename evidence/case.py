@@ -144,7 +144,8 @@ def _concatenated(parts: list[pd.DataFrame], paths: list[Path]) -> pd.DataFrame:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as handle:  # streamed: a 180 MB export is never one bytes object beside its table
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def load_units(path: Path) -> dict[str, str]:

@@ -18,8 +18,8 @@ Those files are small or broken; big exports are none of them.
 
 from __future__ import annotations
 
-import mmap
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -60,15 +60,19 @@ def read_csv_columnar(path: Path, expect: tuple[str, ...], max_rows: int,
     messages for this file. Raises InputError for what both readers refuse alike (rows, duplicate headers)."""
     if path.stat().st_size == 0:
         return None
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        if data.find(b"\x00") >= 0 or data[:4].startswith(_UTF16_32_BOMS):
+    with path.open("rb") as handle:
+        start = handle.read(4)
+        if start.startswith(_UTF16_32_BOMS) or _holds_nul(handle, start):
             return None
-        bom = data[:3] == _UTF8_BOM
-    with pa.memory_map(str(path)) as mapped:  # the file's pages, never a copy of its bytes in Python
-        body = mapped.read_buffer()
+    bom = start[:3] == _UTF8_BOM
+    # streamed block by block: the whole file is never in memory beside its table (a mapped file counts as
+    # resident memory too)
+    with pa.OSFile(str(path)) as stream:
+        if bom:
+            stream.seek(3)
         try:
             arrow = pacsv.read_csv(
-                pa.BufferReader(body.slice(3) if bom else body),
+                stream,
                 read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=16 << 20),
                 parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
                 # every cell text, never null: names are f0, f1… (entries for columns the file lacks are unused)
@@ -78,8 +82,6 @@ def read_csv_columnar(path: Path, expect: tuple[str, ...], max_rows: int,
             )
         except (pa.ArrowException, ValueError):  # not UTF-8, ragged rows, empty file…
             return None
-        finally:
-            del body
     cells = [arrow.column(i) for i in range(arrow.num_columns)]
     del arrow
     if len(cells) > MAX_COLUMNS or not all(pa.types.is_string(c.type) for c in cells):
@@ -117,19 +119,39 @@ def read_csv_columnar(path: Path, expect: tuple[str, ...], max_rows: int,
     wanted = None if columns is None else {_header_key(h) for h in columns}
     read = {p: h for p, h in keep.items() if wanted is None or _header_key(h) in wanted}
     frame_columns = {header: _clean_column(cells[position], data_rows) for position, header in read.items()}
-    frame = pd.DataFrame(frame_columns, dtype=object)
+    frame = pd.DataFrame(frame_columns, copy=False)  # categorical columns, as they are
     filled: frozenset[int] = frozenset()
     if len(read) < len(cells):  # a row with data only in columns not read is still a row, never a blank line
         here = np.zeros(len(data_rows), dtype=bool)
         for values in frame_columns.values():
-            here |= values != ""
+            here |= filled_cells(values)
         # only rows with nothing in the columns read are asked about the others
         everywhere = here.copy()
         everywhere[~here] = _any_match(cells, NOT_EMPTY, data_rows[~here])
         filled = frozenset(np.flatnonzero(everywhere & ~here).tolist())
     letters = {header: column_letter(position) for position, header in keep.items()}
+    # the file's text is no longer needed (the categories hold what was read): give its memory back now, before
+    # the reader builds Python values beside it, rather than whenever the allocator decides
+    del cells, frame_columns
+    pa.default_memory_pool().release_unused()
     return Table(path, frame, encoding, header_row, tuple((data_rows + 1).tolist()), None, {}, letters,
                  tuple(notes), tuple(keep.values()) if columns is not None else None, filled)
+
+
+def _holds_nul(handle: BinaryIO, start: bytes) -> bool:
+    """Whether the file holds a NUL byte, read in 8 MB pieces (C's memchr, never the whole file at once)."""
+    if b"\x00" in start:
+        return True
+    while piece := handle.read(8 << 20):
+        if b"\x00" in piece:
+            return True
+    return False
+
+
+def filled_cells(values: pd.Categorical) -> np.ndarray:
+    """Which cells of a column `_clean_column` built hold text."""
+    filled = pc.not_equal(pa.array(values.categories.array), "").to_numpy(zero_copy_only=False)
+    return filled[values.codes] if filled.size else np.zeros(len(values), dtype=bool)
 
 
 def _any_match(cells: list[pa.ChunkedArray], pattern: str, rows: np.ndarray | None = None) -> np.ndarray:
@@ -151,16 +173,39 @@ def _any_match(cells: list[pa.ChunkedArray], pattern: str, rows: np.ndarray | No
     return hit
 
 
-def _clean_column(column: pa.Array, rows: np.ndarray) -> np.ndarray:
-    """The cells of `rows` as the row reader cleans them, each distinct value cleaned once; equal cells
-    share one str object, so a column of 500 000 cells costs 8 bytes a cell."""
-    encoded = pa.table({"c": pc.dictionary_encode(column)}).unify_dictionaries().column("c")
-    dictionary = encoded.chunks[0].dictionary if encoded.num_chunks else pa.array([], pa.string())
-    indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks] or
-                             [np.zeros(0, "int32")])
-    cleaned = np.empty(len(dictionary), dtype=object)
-    cleaned[:] = clean_distinct(dictionary)
-    return cleaned[indices[rows]]
+def _clean_column(column: pa.ChunkedArray, rows: np.ndarray) -> pd.Categorical:
+    """The cells of `rows` as the row reader cleans them, as a pandas Categorical: one code a cell and each
+    distinct cleaned text once (cells that differ only by what cleaning removes share a category). A reader
+    that needs one value per distinct cell (evidence/datasets.py) reads the categories, never 500 000 cells."""
+    # one dictionary for the whole column (per-chunk dictionaries cost a second hashing to unify)
+    return cleaned_categorical(column.combine_chunks() if column.num_chunks != 1 else column.chunk(0), rows)
+
+
+def cleaned_categorical(column: pa.Array, rows: np.ndarray | None = None, *, apostrophe: bool = True
+                        ) -> pd.Categorical:
+    """`column` (its `rows`, else all) cleaned as :func:`clean_distinct_arrow` cleans, as a Categorical."""
+    rows = np.arange(len(column)) if rows is None else rows
+    encoded = pc.dictionary_encode(column)
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    cleaned, changed = clean_distinct_arrow(encoded.dictionary, apostrophe=apostrophe)
+    dictionary = encoded.dictionary
+    if changed:  # "a " and "a" become one category
+        merged = pc.dictionary_encode(cleaned)
+        indices = merged.indices.to_numpy(zero_copy_only=False)[indices]
+        dictionary = merged.dictionary
+    whole = rows.size == indices.size  # rows are increasing: all of them is the column as it is
+    codes = indices if whole else indices[rows]
+    # categories stay Arrow text: a year's "26/08/2024 08:30" cells are 500 000 distinct values, and only the
+    # reader of a text column needs them as Python str
+    categories = pd.Index(pd.arrays.ArrowStringArray(dictionary))
+    return pd.Categorical.from_codes(codes, dtype=_categories(categories), validate=False)
+
+
+def _categories(categories: pd.Index) -> pd.CategoricalDtype:
+    """The dtype of categories Arrow's dictionary encoding already made unique: pandas' public constructor would
+    hash them all again to check (a third of the cost of a column of 500 000 dossier ids)."""
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+    return fast(categories, False) if fast is not None else pd.CategoricalDtype(categories)
 
 
 # The row reader's cleaning of an ASCII cell, done by Arrow: the apostrophe before = + - @ (_csv_cell), control
@@ -171,17 +216,37 @@ _ASCII_CONTROL = (r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "")
 _ASCII_SPACES = (r"[\t\n\r ]+", " ")
 
 
-def clean_distinct(values: pa.Array) -> list[str]:
-    """`clean(strip_control(_csv_cell(v)))` for each of `values`: ASCII ones (ids, dates, numbers) by Arrow in
-    C++, the others (Vietnamese text: NFC, Unicode spaces) by Python, one call each."""
-    ascii_ = pc.string_is_ascii(values).to_numpy(zero_copy_only=False)
-    fast = values.filter(pa.array(ascii_))
-    for pattern, replacement in (_APOSTROPHE, _ASCII_CONTROL, _ASCII_SPACES):
-        fast = pc.replace_substring_regex(fast, pattern, replacement)
-    fast = pc.utf8_trim(fast, " ")
-    out = np.empty(len(values), dtype=object)
-    out[ascii_] = fast.to_pylist()
-    others = np.flatnonzero(~ascii_)
-    if others.size:
-        out[others] = [clean(strip_control(_csv_cell(v))) for v in values.take(pa.array(others)).to_pylist()]
-    return out.tolist()
+# An ASCII value the cleaning above leaves as it is matches none of these: no apostrophe escape, no control
+# character, no tab or line break, no two spaces in a row, no space at either end.
+_ASCII_UNCLEAN = r"[\x00-\x1f\x7f]|  |^ | $"
+_ASCII_DIRTY = r"^'+[=+\-@]|" + _ASCII_UNCLEAN
+
+
+def clean_distinct(values: pa.Array, *, apostrophe: bool = True) -> list[str]:
+    """`clean(strip_control(_csv_cell(v)))` for each of `values` (without `_csv_cell`: `apostrophe=False`)."""
+    return clean_distinct_arrow(values, apostrophe=apostrophe)[0].to_pylist()
+
+
+def clean_distinct_arrow(values: pa.Array, *, apostrophe: bool = True) -> tuple[pa.Array, bool]:
+    """`clean_distinct`, kept in Arrow, and whether any value changed. Clean ASCII values (most ids, dates and
+    numbers) are left as they are; other ASCII values are cleaned in C++, the rest (Vietnamese text: NFC,
+    Unicode spaces) by Python, one call each. `apostrophe=False`: without the CSV escape rule (`_csv_cell`),
+    for cells already taken off it or from a spreadsheet (tables._build)."""
+    ascii_ = pc.string_is_ascii(values)
+    dirty_ascii = pc.and_(ascii_, pc.match_substring_regex(values, _ASCII_DIRTY if apostrophe else _ASCII_UNCLEAN))
+    others = pc.invert(ascii_)
+    out = values
+    if pc.any(dirty_ascii).as_py():
+        out = pc.replace_with_mask(out, dirty_ascii, _clean_ascii(values.filter(dirty_ascii), apostrophe))
+    if pc.any(others).as_py():
+        unescape = _csv_cell if apostrophe else str
+        texts = [clean(strip_control(unescape(v))) for v in values.filter(others).to_pylist()]
+        out = pc.replace_with_mask(out, others, pa.array(texts, values.type))
+    changed = out is not values and bool(pc.any(pc.not_equal(out, values)).as_py())
+    return out, changed
+
+
+def _clean_ascii(values: pa.Array, apostrophe: bool = True) -> pa.Array:
+    for pattern, replacement in ((_APOSTROPHE,) if apostrophe else ()) + (_ASCII_CONTROL, _ASCII_SPACES):
+        values = pc.replace_substring_regex(values, pattern, replacement)
+    return pc.utf8_trim(values, " ")

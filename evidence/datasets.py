@@ -226,14 +226,20 @@ def load_rows(name: str, table: Table, cols: dict[str, str | None], units: dict[
                                         columns=", ".join(table.all_headers) or "(không có)"))
     frame, problems, same = _parse(table, spec, cols, units, reading)
     # rows with a bad cell are already reported; checking them again would only repeat the cause
-    clean_rows = frame[~frame["_row"].isin({p.row for p in problems})]
+    clean_rows = frame[~frame["_row"].isin({p.row for p in problems})] if problems else frame
     repeats = _repeated_rows(frame, same)
     warnings += [Problem.of("W046", file=table.path, row=row, first=first) for row, first in repeats.items()]
     if name == "dossiers":
         problems += _check_dossiers(clean_rows, table.path, cols)
         # a row repeating an earlier one is W046 already: W033 is for one id on rows that differ
-        distinct = frame[~frame["_row"].isin(repeats)]
-        warnings += _duplicate_ids(distinct, table.path, cols.get("id") or header_of(name, "id"))
+        id_codes = same[[c.field for c in spec].index("id")]
+        if repeats:
+            kept = ~frame["_row"].isin(repeats).to_numpy()
+            distinct, id_codes = frame[kept], id_codes[kept]
+        else:
+            distinct = frame
+        if _any_repeated(id_codes):
+            warnings += _duplicate_ids(distinct, table.path, cols.get("id") or header_of(name, "id"))
     if name == "indicators":
         problems += _check_indicators(clean_rows, table.path, cols)
     if problems:
@@ -259,44 +265,60 @@ def _parse(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None], 
     """Column by column, each distinct cell read once; problems come out in the order a row-by-row reading
     gives them (row, then column), at most MAX_CELL_PROBLEMS per column and code, the rest summarised (E036).
     Also, per column, a code per cell that is equal where the values read are equal (-1: none), for
-    `_repeated_rows`."""
+    `_repeated_rows`.
+
+    A column the columnar reader built (a Categorical: codes and distinct texts) is read from its codes as
+    they are; any other is factorised first. Either way only distinct texts become Python calls."""
     unit_names = {fold_key(name): code for code, name in units.items()}
     frame_in = table.frame
     # a row whose cells are all blank is a blank line; one with data only in columns not read is a row
     used = np.zeros(len(frame_in), dtype=bool)
     for header in frame_in.columns:
-        used |= (frame_in[header].to_numpy(dtype=object) != "")
+        used |= _filled(frame_in[header])
     if table.filled_elsewhere:
         used[list(table.filled_elsewhere)] = True
     index = np.flatnonzero(used)
+    every = index.size == len(frame_in)  # no blank line: the columns as they are, no take
     rows = np.asarray([table.sheet_row(int(i)) for i in index], dtype="int64") if table.rows == () else \
         np.asarray(table.rows, dtype="int64")[index]
     out: dict[str, object] = {}
     found: list[tuple[int, int, str, str, dict[str, object]]] = []  # (frame index, spec position, name, code, …)
     same: list[np.ndarray] = []
+    alone: dict[str, list[tuple[int, str]]] = {}  # header → (frame index, kind) of its formula and error cells
+    for (i, kind_header), kind in table.kinds.items():
+        if kind in ("formula", "error"):
+            alone.setdefault(kind_header, []).append((i, kind))
+    place = np.cumsum(used) - 1  # frame index → its position among the rows read
     for position, column in enumerate(spec):
         header = cols.get(column.field)
-        raw = (frame_in[header].to_numpy(dtype=object)[index] if header and header in frame_in
-               else np.full(len(index), "", dtype=object))
+        series = frame_in[header] if header and header in frame_in else None
         read = _reader(column, units, unit_names, reading)
         name = header or column.header
-        values = np.empty(len(index), dtype=object)
-        # cells Excel marks (formula, error…) are read alone: what Excel shows is not what the file holds
-        marked = [(k, kind) for k, i in enumerate(index) if (kind := table.kind(int(i), header)) and raw[k]] \
-            if table.kinds and header else []
-        codes, distinct = pd.factorize(pd.Series(raw, dtype=object), use_na_sentinel=False)
-        distinct = ["" if t is None else t if isinstance(t, str) else str(t) for t in distinct]
+        raw: np.ndarray | None = None
+        if series is not None and isinstance(series.dtype, pd.CategoricalDtype):
+            codes = series.cat.codes.to_numpy()
+            codes = codes if every else codes[index]
+            distinct: pd.Index | list[str] = series.cat.categories
+        else:
+            raw = (series.to_numpy(dtype=object) if every else series.to_numpy(dtype=object)[index]) \
+                if series is not None else np.full(len(index), "", dtype=object)
+            codes, uniques = pd.factorize(pd.Series(raw, dtype=object), use_na_sentinel=False)
+            distinct = ["" if t is None else t if isinstance(t, str) else str(t) for t in uniques]
+        # formula and error cells are read alone: what Excel shows is not what the file holds (a number or a
+        # date cell reads as its text does, so it goes with the others)
+        marked = sorted((int(place[i]), kind, text) for i, kind in alone.get(header, ())
+                        if used[i] and (text := _text_at(series, i))) if series is not None else []
         results, failed = _read_distinct(distinct, read, column, name, reading)
-        values[:] = results[codes]
-        alone = {k for k, _ in marked}
+        values = results[codes] if len(codes) else np.empty(0, dtype=object)
+        read_alone = {k for k, _, _ in marked}
         if failed:
             for k in np.flatnonzero(np.isin(codes, list(failed))).tolist():
-                if k not in alone:
+                if k not in read_alone:
                     bad = failed[int(codes[k])]
                     found.append((int(index[k]), position, name, bad.code, bad.fields))
-        for k, kind in marked:
+        for k, kind, text in marked:
             try:
-                values[k] = _read_cell(read, raw[k], column, name, kind)
+                values[k] = _read_cell(read, text, column, name, kind)
             except _Bad as bad:
                 values[k] = None
                 found.append((int(index[k]), position, name, bad.code, bad.fields))
@@ -304,7 +326,11 @@ def _parse(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None], 
         if marked:  # a cell read alone may equal any other: compare the values themselves
             value_codes, _ = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
         else:  # the distinct cells' values, compared once each
-            by_value, _ = pd.factorize(pd.Series(results, dtype=object), use_na_sentinel=True)
+            if _as_written(column, reading):  # distinct texts are distinct values; blank is None
+                by_value = np.arange(len(results))
+                by_value[pd.isna(results)] = -1
+            else:
+                by_value, _ = pd.factorize(pd.Series(results, dtype=object), use_na_sentinel=True)
             value_codes = by_value[codes] if len(codes) else codes
         same.append(value_codes)
     found.sort(key=lambda f: (f[0], f[1]))
@@ -323,45 +349,86 @@ def _parse(table: Table, spec: tuple[Column, ...], cols: dict[str, str | None], 
         problems.append(Problem.of("E036", file=table.path, column=name, count=len(bad_rows), kind=code,
                                    header=name, rows=", ".join(map(str, bad_rows[:5]))))
     out["_row"] = rows
-    # object dtype keeps None as None: an all-blank column must not turn into float NaN
-    frame = pd.DataFrame(out, dtype=object)
+    # object dtype keeps None as None: an all-blank column must not turn into float NaN; copy=False keeps one
+    # block per column (consolidating 500 000 rows of objects into one block costs more than reading them)
+    frame = pd.DataFrame(out, dtype=object, copy=False)
     frame["_row"] = frame["_row"].astype("int64")
     frame["_n"] = frame["n"].fillna(1).astype("int64") if "n" in frame else 1
     return frame, problems, same
 
 
-def _read_distinct(distinct: list[str], read: Callable[[str, str], object], column: Column, name: str,
+def _filled(series: pd.Series) -> np.ndarray:
+    """Which cells of a table column hold text (the columnar reader's Categorical read from its categories)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        filled = np.asarray(series.cat.categories != "", dtype=bool)
+        return filled[series.cat.codes.to_numpy()] if filled.size else np.zeros(len(series), dtype=bool)
+    return series.to_numpy(dtype=object) != ""
+
+
+def _text_at(series: pd.Series, i: int) -> str:
+    value = series.iat[i]
+    return "" if value is None else str(value)
+
+
+def _as_written(column: Column, reading: Reading) -> bool:
+    """A column whose cells are taken as they are (ids, names, notes): blank → None, anything else itself."""
+    return column.type == "text" and not column.required and column.field not in reading.values
+
+
+def _read_distinct(distinct: pd.Index | list[str], read: Callable[[str, str], object], column: Column, name: str,
                    reading: Reading) -> tuple[np.ndarray, dict[int, _Bad]]:
     """Each distinct cell read once. Dates with a time ("26/08/2024 08:30", hundreds of thousands of distinct
     values in a year's export) are read by their day: `parse_date` ignores the time, so the day decides; a
-    day that fails is read again in full, so the message shows the cell as written."""
-    results = np.empty(len(distinct), dtype=object)
+    day that fails is read again in full, so the message shows the cell as written. The days are found by
+    Arrow, so such a column never becomes Python text."""
     failed: dict[int, _Bad] = {}
-    if column.type == "text" and not column.required and column.field not in reading.values:  # read(): as it is
-        results[:] = distinct  # (blank: None), with no call per id of a 500 000-row export
+    if _as_written(column, reading):  # read(): as it is (blank: None), with no call per id of a big export
+        results = np.array(distinct, dtype=object)  # a copy: never the categories' own array
         results[results == ""] = None
         return results, failed
-    keys: list[str] = distinct
     if column.type == "date" and reading.date_format is None and len(distinct) > 1:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        keys = pc.replace_substring_regex(pa.array(distinct, pa.string()), _DAY_AND_TIME, r"\1").to_pylist()
-    by_day: dict[str, object] = {}  # day → its date, or the _Bad it gave
-    for d, (text, key) in enumerate(zip(distinct, keys, strict=True)):
-        if key != text:  # a day and a time: the day decides, unless it is no date at all
-            if key not in by_day:
-                try:
-                    by_day[key] = _read_cell(read, key, column, name, None)
-                except _Bad as bad:
-                    by_day[key] = bad
-            if not isinstance(by_day[key], _Bad):
-                results[d] = by_day[key]
-                continue
+        return _read_dates(distinct, read, column, name)
+    texts = list(distinct)
+    results = np.empty(len(texts), dtype=object)
+    for d, text in enumerate(texts):
         try:
             results[d] = _read_cell(read, text, column, name, None)
         except _Bad as bad:
             failed[d] = bad
+    return results, failed
+
+
+def _read_dates(distinct: pd.Index | list[str], read: Callable[[str, str], object], column: Column,
+                name: str) -> tuple[np.ndarray, dict[int, _Bad]]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = pa.array(distinct.array if isinstance(distinct, pd.Index) else distinct, pa.large_string())
+    keys = pc.replace_substring_regex(texts, _DAY_AND_TIME, r"\1")  # the day alone, where a time follows it
+    with_time = pc.not_equal(keys, texts).to_numpy(zero_copy_only=False)
+    by_key = pc.dictionary_encode(keys)
+    key_codes = by_key.indices.to_numpy(zero_copy_only=False)
+    days = np.empty(len(by_key.dictionary), dtype=object)  # each distinct day (or undated text): value or _Bad
+    for k, key in enumerate(by_key.dictionary.to_pylist()):
+        try:
+            days[k] = _read_cell(read, key, column, name, None)
+        except _Bad as bad:
+            days[k] = bad
+    results = days[key_codes]
+    failed: dict[int, _Bad] = {}
+    is_bad = np.frompyfunc(lambda v: isinstance(v, _Bad), 1, 1)(days).astype(bool) if days.size else \
+        np.zeros(0, dtype=bool)
+    for d in np.flatnonzero(is_bad[key_codes]).tolist():
+        if with_time[d]:  # a day and a time that is no date at all: read it in full, so the message shows it
+            text = texts[d].as_py()
+            try:
+                results[d] = _read_cell(read, text, column, name, None)
+                continue
+            except _Bad as bad:
+                failed[d] = bad
+        else:
+            failed[d] = results[d]
+        results[d] = None
     return results, failed
 
 
@@ -472,15 +539,16 @@ def _check_dossiers(frame: pd.DataFrame, path: Path, cols: dict[str, str | None]
     status_header = cols.get("status") or header_of("dossiers", "status")
     undecided = frame["status"].isna() & frame["due"].isna()
     problems += [Problem.of("E034", file=path, row=int(r), column=status_header) for r in frame.loc[undecided, "_row"]]
+    # each date column as datetime64 once; a blank date is NaT, which is never before anything
+    days = {f: pd.to_datetime(frame[f]).to_numpy() for f in ("received", "due", "returned")}
+    rows = frame["_row"].to_numpy()
     for earlier, later in (("received", "due"), ("received", "returned")):
-        both = frame[earlier].notna() & frame[later].notna()
-        sub = frame[both]
-        bad = sub[pd.to_datetime(sub[later]) < pd.to_datetime(sub[earlier])]
-        for _, row in bad.iterrows():
+        for i in np.flatnonzero(days[later] < days[earlier]).tolist():
             problems.append(Problem.of(
-                "E035", file=path, row=int(row["_row"]), column=cols.get(later) or header_of("dossiers", later),
-                later=cols.get(later) or header_of("dossiers", later), later_date=format_date(row[later]),
-                earlier=cols.get(earlier) or header_of("dossiers", earlier), earlier_date=format_date(row[earlier])))
+                "E035", file=path, row=int(rows[i]), column=cols.get(later) or header_of("dossiers", later),
+                later=cols.get(later) or header_of("dossiers", later), later_date=format_date(frame[later].iat[i]),
+                earlier=cols.get(earlier) or header_of("dossiers", earlier),
+                earlier_date=format_date(frame[earlier].iat[i])))
     return _cap(problems, MAX_CELL_PROBLEMS, "E036")
 
 
@@ -492,9 +560,13 @@ def _repeated_rows(frame: pd.DataFrame, same: list[np.ndarray]) -> dict[int, int
         return {}
     group = np.zeros(len(frame), dtype="int64")  # one id per distinct row, built a column at a time
     blank = np.ones(len(frame), dtype=bool)
-    for codes in same:
+    # the column with most distinct values first: once every row is its own group (a dossier id column),
+    # no row repeats another and the other columns need not be compared
+    for codes in sorted(same, key=lambda c: -int(c.max()) if len(c) else 0):
         blank &= codes < 0
-        group, _ = pd.factorize(group * (int(codes.max()) + 2) + codes + 1)
+        group, groups = pd.factorize(group * (int(codes.max()) + 2) + codes + 1)
+        if len(groups) == len(frame):
+            return {}
     first_of = pd.Series(np.arange(len(frame))).groupby(group).transform("first").to_numpy()
     rows = frame["_row"].to_numpy()
     repeat = np.flatnonzero((first_of != np.arange(len(frame))) & ~blank)
@@ -508,6 +580,12 @@ def _check_indicators(frame: pd.DataFrame, path: Path, cols: dict[str, str | Non
     header = cols.get("numerator") or header_of("indicators", "numerator")
     return [Problem.of("E061", file=path, row=int(r["_row"]), column=header, numerator=r["numerator"],
                        denominator=r["denominator"]) for _, r in bad.iterrows()]
+
+
+def _any_repeated(codes: np.ndarray) -> bool:
+    """Whether any value code (-1: blank) appears twice: a count per code, no hashing of 500 000 ids."""
+    given = codes[codes >= 0]
+    return bool(given.size) and bool((np.bincount(given) > 1).any())
 
 
 def _duplicate_ids(frame: pd.DataFrame, path: Path, header: str) -> list[Problem]:

@@ -39,6 +39,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from evidence.dates import format_date
@@ -60,11 +61,15 @@ HEADER_ROW = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # an .xlsx is a zip: refuse zip bombs before parsing
 MAX_ROWS = 200_000
-# A CSV is read column-wise (evidence/columnar.py): a province's year of dossiers (500 000 rows, 174 MB) peaks
-# at 840–900 MB in `cchc assess` (benchmarks/bench_scale.py), under the 1 GB goal; past these, a dataset is split
-# into several files (case.yaml lists them or a glob).
-MAX_CSV_BYTES = 192 * 1024 * 1024
-MAX_CSV_ROWS = 500_000
+# A CSV is read column-wise (evidence/columnar.py) and kept as dictionary codes: a generated export of 1 000 000
+# dossiers (348 MB) peaks at 817 MB in `cchc assess`, 500 000 (174 MB) at 546 MB (benchmarks/bench_scale.py),
+# under the 1 GB goal; past these, a dataset is split into several files (case.yaml lists them or a glob).
+MAX_CSV_BYTES = 384 * 1024 * 1024
+MAX_CSV_ROWS = 1_000_000
+# Below this size a CSV is read row by row: Arrow's threads and per-column compute calls cost more than the row
+# reader spends on a few hundred rows (a case's own task and indicator lists; thirty of them in a many-case run).
+# Both readers give the same table (tests/test_columnar.py).
+COLUMNAR_MIN_BYTES = 64 * 1024
 SPLIT_HINT = ("hãy tách thành nhiều tệp (ví dụ mỗi tháng một tệp) và liệt kê chúng trong datasets của case.yaml, "
               "hoặc dùng mẫu glob như exports/ho-so-*.csv (docs/case-format.md)")
 MAX_COLUMNS = 200
@@ -150,11 +155,12 @@ def read_table(path: Path, *, expect: Iterable[str] = (), sheet: str | None = No
             title, records, kinds, merges = _xlsx_records(path, max_rows, sheet)
             encoding = "xlsx"
         else:
-            from evidence.columnar import read_csv_columnar  # pyarrow loads only for a CSV
+            if size >= COLUMNAR_MIN_BYTES:
+                from evidence.columnar import read_csv_columnar  # pyarrow loads only for a CSV worth it
 
-            fast = read_csv_columnar(path, tuple(expect), max_rows, None if columns is None else tuple(columns))
-            if fast is not None:
-                return fast
+                fast = read_csv_columnar(path, tuple(expect), max_rows, None if columns is None else tuple(columns))
+                if fast is not None:
+                    return fast
             title, kinds = None, {}
             records, encoding = _csv_records(path, max_rows)
         return _build(path, records, kinds, encoding, title, tuple(expect), max_rows, merges)
@@ -243,10 +249,14 @@ def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
     if fast is None:
         return _openpyxl_records(path, max_rows, wanted)
     title, rows, merges = fast
-    records: Records = []
-    kinds: dict[tuple[int, int], CellKind] = {}
+    if len(rows) >= COLUMNWISE_ROWS and len({len(r) for r in rows}) == 1:
+        records, kinds = _calamine_columns(rows)
+        return title, records, kinds, merges
+    records = []
+    kinds = {}
+    seen: dict[tuple[type, object], tuple[str, CellKind | None]] = {}  # an export repeats its dates and numbers
     for number, values in enumerate(rows, start=1):
-        cells, row_kinds = _excel_row(values)
+        cells, row_kinds = _excel_row(values, seen=seen)
         for position, kind in row_kinds.items():
             kinds[(number, position)] = kind
         if any(cells):
@@ -254,16 +264,61 @@ def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
     return title, records, kinds, merges
 
 
-def _excel_row(values: list[Any], data_types: list[str | None] | None = None
+# What pandas calls a column of one type of value (not text, not a mix in which True and 1 would be one key)
+_ONE_TYPE = ("datetime", "datetime64", "floating", "integer", "boolean", "date", "time", "timedelta")
+
+
+def _calamine_columns(rows: list[list[Any]]) -> tuple[Records, dict[tuple[int, int], CellKind]]:
+    """`_excel_row` over a big rectangular sheet, a column at a time: a column of text only (most of an export)
+    is recognised by pandas in C and left as it is; in the others each distinct value is shown once."""
+    grid = np.empty((len(rows), len(rows[0])), dtype=object)
+    grid[:] = rows
+    kinds: dict[tuple[int, int], CellKind] = {}
+    seen: dict[tuple[type, object], tuple[str, CellKind | None]] = {}
+    for position in range(grid.shape[1]):
+        column = grid[:, position]
+        if pd.api.types.infer_dtype(column, skipna=False) == "string":
+            continue
+        others = np.flatnonzero(column != "")  # calamine gives "" for an empty cell
+        values = column[others]
+        if pd.api.types.infer_dtype(values, skipna=False) in _ONE_TYPE:  # e.g. dates, blanks aside: each value once
+            codes, uniques = pd.factorize(values, use_na_sentinel=False)  # NaN is a value here
+            shown = [_excel_cell(v) for v in uniques]
+            column[others] = np.array([t for t, _ in shown], dtype=object)[codes]
+            for i, code in zip(others.tolist(), codes.tolist(), strict=True):
+                if (kind := shown[code][1]) is not None:
+                    kinds[(i + 1, position)] = kind
+            continue
+        for i in np.flatnonzero(np.fromiter((type(v) is not str for v in column), bool, len(column))).tolist():
+            value = column[i]
+            key = (type(value), value)  # True is not 1
+            shown = seen.get(key)
+            if shown is None:
+                shown = seen[key] = _excel_cell(value)
+            column[i], kind = shown
+            if kind is not None:
+                kinds[(i + 1, position)] = kind
+    filled = np.flatnonzero((grid != "").any(axis=1))
+    return [(int(i) + 1, grid[i].tolist()) for i in filled], kinds
+
+
+def _excel_row(values: list[Any], data_types: list[str | None] | None = None, *,
+               seen: dict[tuple[type, object], tuple[str, CellKind | None]] | None = None
                ) -> tuple[list[str], dict[int, CellKind]]:
     """A row's values (calamine's, or openpyxl's with their data types) → (texts, {position: kind}).
-    Text cells, most of an export, are taken as they are without a call per cell."""
+    Text cells, most of an export, are taken as they are without a call per cell; `seen` remembers calamine's
+    other values (by type and value: True is not 1) so a date repeated down a column is formatted once."""
     kinds: dict[int, CellKind] = {}
     if data_types is None:
         cells = values  # calamine's list, ours to change
+        memo = {} if seen is None else seen
         for position, value in enumerate(values):
             if type(value) is not str:
-                cells[position], kind = _excel_cell(value)
+                key = (type(value), value)
+                shown = memo.get(key)
+                if shown is None:
+                    shown = memo[key] = _excel_cell(value)
+                cells[position], kind = shown
                 if kind is not None:
                     kinds[position] = kind
         return cells, kinds
@@ -484,6 +539,35 @@ def _build(path: Path, records: list[tuple[int, list[str]]], cell_kinds: dict[tu
     is_csv = encoding != "xlsx"
     keep = {position: header for position, header in enumerate(headers)
             if header and seen.get(_header_key(header)) == position}
+    at_once = bool(data) and len(data) >= COLUMNWISE_ROWS
+    if at_once:
+        columnwise = _columns_at_once(path, data, headers, keep, cell_kinds, is_csv)
+        problems += columnwise[0]
+        _, columns, unnamed, rows, kinds = columnwise
+    else:
+        columns, unnamed, rows, kinds = _cell_by_cell(path, data, headers, keep, cell_kinds, is_csv, problems)
+    if any(p.severity == "error" for p in problems):
+        raise InputError(problems)
+    notes = tuple(p for p in merged if p.severity == "warning") + tuple(
+        Problem.of("W025", file=path, row=header_row, column=column_letter(position),
+                   header=f"{column_letter(position)} (không có tiêu đề)", count=count)
+        for position, count in sorted(unnamed.items())
+    )
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(data)), copy=False) if at_once else \
+        pd.DataFrame(columns, dtype=object)  # the Categoricals as they are
+    letters = {header: column_letter(position) for position, header in keep.items()}
+    return Table(path, frame, encoding, header_row, tuple(rows), sheet, kinds, letters, notes)
+
+
+# From this many data rows a table is cleaned a column at a time, each distinct text once (evidence/columnar.py),
+# into Categorical columns; below it, cell by cell into plain text columns, without loading pyarrow for a
+# register of a few hundred rows. Both give the same texts and the same problems (tests/test_columnar_datasets.py).
+COLUMNWISE_ROWS = 2_000
+
+
+def _cell_by_cell(path: Path, data: Records, headers: list[str], keep: dict[int, str],
+                  cell_kinds: dict[tuple[int, int], CellKind], is_csv: bool, problems: list[Problem]
+                  ) -> tuple[dict[str, list[str]], dict[int, int], list[int], dict[tuple[int, str], CellKind]]:
     columns: dict[str, list[str]] = {header: [] for header in keep.values()}
     unnamed: dict[int, int] = {}  # column position → cells with data under no header
     rows: list[int] = []
@@ -508,16 +592,72 @@ def _build(path: Path, records: list[tuple[int, list[str]]], cell_kinds: dict[tu
             kind = cell_kinds.get((number, position))
             if kind is not None:
                 kinds[(index, header)] = kind
-    if any(p.severity == "error" for p in problems):
-        raise InputError(problems)
-    notes = tuple(p for p in merged if p.severity == "warning") + tuple(
-        Problem.of("W025", file=path, row=header_row, column=column_letter(position),
-                   header=f"{column_letter(position)} (không có tiêu đề)", count=count)
-        for position, count in sorted(unnamed.items())
-    )
-    frame = pd.DataFrame(columns, dtype=object)
-    letters = {header: column_letter(position) for position, header in keep.items()}
-    return Table(path, frame, encoding, header_row, tuple(rows), sheet, kinds, letters, notes)
+    return columns, unnamed, rows, kinds
+
+
+def _columns_at_once(path: Path, data: Records, headers: list[str], keep: dict[int, str],
+                     cell_kinds: dict[tuple[int, int], CellKind], is_csv: bool
+                     ) -> tuple[list[Problem], dict[str, Any], dict[int, int], list[int],
+                                dict[tuple[int, str], CellKind]]:
+    """What `_cell_by_cell` gives, a column at a time: each column's texts go to Arrow once, over-long cells
+    are found by their length there, and each distinct text is cleaned once. Problems come in the order the
+    cell-by-cell reading gives them (by row: a CSV row's E023, then its cells' E015 by column)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from evidence.columnar import cleaned_categorical
+
+    found: list[tuple[int, int, Problem]] = []  # (data index, -1 for the row or the column position, problem)
+    rows = [number for number, _ in data]
+    width = max(len(headers), max(len(cells) for _, cells in data))
+    if is_csv:  # a CSV row longer than its header is misaligned: its extra cells are E023, not data
+        for index, (number, cells) in enumerate(data):
+            if len(cells) > len(headers):
+                extra = [c.strip() for c in cells[len(headers):] if c.strip()]
+                if extra:
+                    found.append((index, -1, Problem.of("E023", file=path, row=number, cells=len(cells),
+                                                        headers=len(headers), extra=", ".join(extra)[:80])))
+        width = len(headers)
+    columns: dict[str, Any] = {}
+    unnamed: dict[int, int] = {}
+    same_width = len({len(cells) for _, cells in data}) == 1 and len(data[0][1]) >= width
+    grid = np.empty((len(data), len(data[0][1])), dtype=object) if same_width else None
+    if grid is not None:  # a spreadsheet's rows are as wide as its sheet: one 2-D array, a column is a slice
+        grid[:] = [cells for _, cells in data]
+    for position in range(width):
+        texts = pa.array(grid[:, position] if grid is not None else
+                         [cells[position] if position < len(cells) else "" for _, cells in data], pa.string())
+        long = np.flatnonzero(pc.greater(pc.utf8_length(texts), MAX_CELL_CHARS).to_numpy(zero_copy_only=False))
+        if long.size:
+            column = headers[position] if position < len(headers) and headers[position] else column_letter(position)
+            for index in long.tolist():
+                size = len(data[index][1][position])
+                found.append((index, position, Problem.of(
+                    "E015", file=path, row=data[index][0], column=column,
+                    detail=f"ô dài {size:,} ký tự, quá giới hạn {MAX_CELL_CHARS:,} ký tự của một ô Excel"
+                    .replace(",", "."))))
+            blank = np.zeros(len(texts), dtype=bool)
+            blank[long] = True
+            texts = pc.if_else(pa.array(blank), "", texts)
+        values = cleaned_categorical(texts, apostrophe=False)
+        header = keep.get(position)
+        if header is not None:
+            columns[header] = values
+        elif not (position < len(headers) and headers[position]):  # data under no header
+            count = int((values.codes[values.codes >= 0] != _blank_code(values)).sum())
+            if count:
+                unnamed[position] = count
+    at = {number: index for index, number in enumerate(rows)}
+    kinds = {(at[number], keep[position]): kind for (number, position), kind in cell_kinds.items()
+             if number in at and position in keep and position < width}
+    found.sort(key=lambda f: (f[0], f[1]))
+    return [p for _, _, p in found], columns, unnamed, rows, kinds
+
+
+def _blank_code(values: Any) -> int:
+    """The code of "" among a Categorical's categories (-2: none, never a code)."""
+    where = np.flatnonzero(np.asarray(values.categories == "", dtype=bool))
+    return int(where[0]) if where.size else -2
 
 
 def _cell_text(path: Path, row: int, headers: list[str], position: int, cells: list[str],

@@ -39,6 +39,14 @@ CELL_CHARS = st.sampled_from([*"aZ09 ,\"'=+-@\t\r\n\x0b\x0c\x1c\x1f\x7f\x85\xa0\
 CELL = st.lists(CELL_CHARS, max_size=6).map("".join)
 
 
+
+@pytest.fixture(autouse=True)
+def _columnar_whatever_the_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files here are small: the columnar reader must read them all the same (tables.COLUMNAR_MIN_BYTES)."""
+    from evidence import tables as tables_module
+
+    monkeypatch.setattr(tables_module, "COLUMNAR_MIN_BYTES", 0)
+
 def _row_reader(path: Path, **kwargs: object) -> object:
     """read_table as it was before the columnar reader: every CSV read row by row."""
     with pytest.MonkeyPatch.context() as mp:

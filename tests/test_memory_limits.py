@@ -77,6 +77,7 @@ def test_running_out_of_memory_reading_a_table_names_the_file(tmp_path: Path, mo
         workbook.active.append(["A", "B"])
         workbook.save(path)
     monkeypatch.setattr(target, name, _fails_on(1, getattr(target, name)))
+    monkeypatch.setattr(tables, "COLUMNAR_MIN_BYTES", 0)  # the columnar reader, small as the file is
     with pytest.raises(InputError) as exc:
         read_table(path)
     assert [(p.code, p.file) for p in exc.value.problems] == [("E054", str(path))]
