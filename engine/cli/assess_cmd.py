@@ -6,10 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from rich.console import Console
-
 from engine.cli.common import EXIT_OK, as_of_arg
-from engine.locations import DEFAULT_CASE, shown
+from engine.locations import DEFAULT_CASE, find_case, shown
 from evidence.problems import InputError, Problem, did_you_mean
 
 
@@ -41,12 +39,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine import history, scenario
-    from engine.pipeline import assessor, prepare
-    from engine.reports import json_result, terminal, terminal_runs
-
     as_of = as_of_arg(args.as_of)
-    scheme, evidence = prepare(args.case)
+    folder = find_case(args.case)  # C002 and C001 are said before pandas, pydantic and rich are loaded
+
+    from engine.pipeline import assessor, prepare
+
+    scheme, evidence = prepare(folder)
     if args.unit and args.unit not in evidence.units:
         raise InputError(Problem.of("E004", file=evidence.folder / "units.yaml", unit=args.unit,
                                     hint=did_you_mean(args.unit, list(evidence.units))))
@@ -54,16 +52,28 @@ def run(args: argparse.Namespace) -> int:
     result = engine.assess(evidence, as_of=as_of)
     projected, planned = None, None
     if args.scenario:
+        from engine import scenario
+
         planned = scenario.load_scenario(Path(args.scenario), scheme, evidence, current=result.as_of)
         projected = scenario.project(engine, planned)
-    saved = history.save(result, evidence.folder, overwrite=args.overwrite) if args.save else None
+    saved = None
+    if args.save:
+        from engine import history
+
+        saved = history.save(result, evidence.folder, overwrite=args.overwrite)
     if args.unit:
         result = result.for_unit(args.unit)
         projected = projected.for_unit(args.unit) if projected else None
-    console = Console(highlight=False)
     if args.format == "json":
+        from engine.reports import json_result
+
         print(json_result.render(result, scenario=projected, scenario_name=args.scenario))
     else:
+        from rich.console import Console
+
+        from engine.reports import terminal, terminal_runs
+
+        console = Console(highlight=False)
         terminal.render(result, console, detail=args.detail)
         if projected is not None and planned is not None:
             terminal_runs.render_scenario(result, projected, args.scenario, console, planned.title)
