@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from engine import rate_reach
+from engine import metrics, rate_reach
 from engine.as_of_status import STATUS_WORDS, deadline_status
 from engine.outcomes import ONE, ZERO, Item, Outcome
 from engine.scheme import DeadlineRequirement, Filter, RateRequirement
@@ -23,10 +23,7 @@ from evidence.problems import Problem
 
 
 def _mask(frame: pd.DataFrame, where: Filter) -> pd.Series:
-    mask = pd.Series(True, index=frame.index)
-    for field, codes in where.items():
-        mask &= frame[field].isin(codes)
-    return mask
+    return metrics.where(frame, where)  # the same filter the Dask path applies (engine/metrics.py)
 
 
 def evaluate_deadlines(req: DeadlineRequirement, frame: pd.DataFrame | None, as_of: date,
@@ -40,8 +37,8 @@ def evaluate_deadlines(req: DeadlineRequirement, frame: pd.DataFrame | None, as_
     undecided = rows[status == ""]
     if len(undecided):
         warnings += [Problem.of("E011", file=source, row=int(r)) for r in undecided["_row"]]
-    n = rows["_n"].groupby(status).sum()
-    on_time, late, overdue, pending = (int(n.get(k, 0)) for k in ("dung-han", "tre-han", "qua-han", "trong-han"))
+    n = metrics.computed({"": metrics.status_counts(rows["_n"], status)})[""]
+    on_time, late, overdue, pending = (n[k] for k in metrics.DEADLINE_STATES)
     judged = on_time + late + overdue
 
     if judged + pending == 0:  # nothing to count: the rule says what that means, and the trace says so
@@ -129,10 +126,9 @@ def _rate_value(req: RateRequirement, frame: pd.DataFrame) -> tuple[RateValue | 
                               numerator=int(row["numerator"]), denominator=int(row["denominator"]))
         when = f", trích xuất {day(row['extracted'])}" if row["extracted"] else ""
         return value, f"nguồn: {row['source']}{when}; {frame.attrs.get('file', '')} hàng {row['_row']}", 0
-    den = frame[_mask(frame, req.denominator)]
-    unknown = int(den.loc[den[list(req.numerator)].isna().any(axis=1), "_n"].sum())
-    num = int(den.loc[_mask(den, req.numerator), "_n"].sum())
-    total = int(den["_n"].sum())
+    counts = metrics.computed({"": dict(zip(("num", "total", "unknown"),
+                                            metrics.rate_counts(frame, req.denominator, req.numerator), strict=True))})
+    num, total, unknown = counts[""]["num"], counts[""]["total"], counts[""]["unknown"]
     if total == 0:
         return None, "mẫu số bằng 0", 0
     return RateValue(Decimal(num) / Decimal(total), numerator=num, denominator=total), "", unknown

@@ -35,12 +35,22 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="lưu kết quả cả Sở kèm bản kê vào <hồ sơ>/lich-su/<mốc>.json (xem: cchc history)")
     p.add_argument("--ghi-de", "--overwrite", dest="overwrite", action="store_true",
                    help="với --save: thay kết quả đã lưu cho cùng mốc khi kết quả mới khác")
+    p.add_argument("--engine", choices=["pandas", "dask"], default="pandas",
+                   help="dask: chỉ tính số liệu các bộ dữ liệu (tử số, mẫu số, tình trạng hạn) bằng Dask, cho dữ liệu "
+                        "quá lớn cho một máy; dữ liệu phải đã qua `cchc evidence check` (docs/evidence.md)")
+    p.add_argument("--scheduler", metavar="ĐỊA_CHỈ",
+                   help="với --engine dask: cụm Dask, vd tcp://10.0.0.5:8786 (mặc định: DASK_SCHEDULER_ADDRESS, "
+                        "không có thì chạy trên máy này)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     as_of = as_of_arg(args.as_of)
     folder = find_case(args.case)  # C002 and C001 are said before pandas, pydantic and rich are loaded
+    if args.engine == "dask":
+        from engine.cli.dask_metrics import run_dask
+
+        return run_dask(args, folder, as_of)
 
     from engine.pipeline import assessor, prepare
 
