@@ -80,3 +80,30 @@ def test_any_command_help_or_usage_error_loads_no_heavy_library(command: list[st
     seen = _loaded_by(argv)
     assert seen["code"] == (0 if help_too else 2)
     assert seen["loaded"] == []
+
+
+AGREE = """
+import json, sys
+if sys.argv[1] == "python":
+    sys.modules["yaml.cyaml"] = None  # PyYAML without libyaml: the pure-Python parser
+from pathlib import Path
+from evidence import yaml_lines
+out = {}
+for path in sorted(Path("rules").rglob("*.yaml")) + sorted(Path("cases").rglob("*.yaml")):
+    data, index = yaml_lines.load_yaml(path)
+    out[str(path)] = [data, sorted(map(list, index._lines.items()), key=repr)]
+print(yaml_lines._Parser.__module__)
+print(json.dumps(out, default=str, sort_keys=True))
+"""
+
+
+def test_libyaml_and_the_python_parser_read_every_shipped_file_alike() -> None:
+    """libyaml only speeds the parse up: the data and every line number must be the same as PyYAML's own."""
+    runs = {}
+    for parser in ("libyaml", "python"):
+        done = subprocess.run([sys.executable, "-c", AGREE, parser], cwd=ROOT, capture_output=True, text=True,
+                              check=True, timeout=300)
+        module, data = done.stdout.splitlines()
+        runs[parser] = (module, data)
+    assert runs["python"][0] == "evidence.yaml_lines"  # the fallback really ran
+    assert runs["libyaml"][1] == runs["python"][1]
