@@ -7,7 +7,8 @@ mapping `mot-cua-dien-tu`) is measured three ways, each in its own process (wall
     dask-threads  engine/dask_datasets.py + engine/metrics.py on Dask's local threaded scheduler
     dask-cluster  the same on a dask.distributed LocalCluster of 2 worker processes (what a real cluster runs)
 
-Every run must give the same counts as the pandas run (checked here); sizes above the pandas path's
+CPU and RSS of dask-cluster are the client process's only (its workers are other processes), so compare
+it by wall time. Every run must give the same counts as the pandas run (checked here); sizes above the pandas path's
 row limit are measured with that limit lifted for the benchmark only (`--lift-limits`, default on).
 
     python benchmarks/bench_dask.py [--sizes 5000 50000 500000 2000000] [--keep DIR]
