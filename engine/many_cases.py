@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from engine.assess import Assessor
 from engine.locations import CASE_FILE, find_case, shown
-from engine.results import Assessment
-from engine.scheme import Scheme
 from evidence.problems import InputError, Problem
+
+if TYPE_CHECKING:  # `cchc assess` decides one case or many before anything heavy is loaded
+    from engine.assess import Assessor
+    from engine.results import Assessment
+    from engine.scheme import Scheme
 
 
 @dataclass(frozen=True)

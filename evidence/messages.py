@@ -189,6 +189,13 @@ MESSAGES: dict[str, str] = {
             "từng hồ sơ",
     "W065": "các hồ sơ được chấm theo {count} bộ tiêu chí khác nhau ({schemes}): mỗi bộ xếp hạng riêng, "
             "không so điểm giữa các bộ",
+    # dataset metrics on Dask (issue 9, part M): C035–C039
+    "C035": "--engine dask: ô {value!r} ở cột {header!r} không đọc được ({kind}); đường Dask dành cho dữ liệu đã qua "
+            "`cchc evidence check`: chạy lệnh đó để biết hàng và cách sửa",
+    "C036": "--engine dask đọc tệp CSV; tệp này không phải CSV: chuyển sang CSV (UTF-8) hoặc bỏ --engine dask",
+    "C037": "--engine dask cần gói dask: pip install 'cchc[dask]' (hoặc bỏ --engine dask)",
+    "C038": "không nối được vào cụm Dask {address!r}: {detail}",
+    "C039": "--engine dask chỉ tính số liệu của các bộ dữ liệu (tỷ lệ, tình trạng hạn); không dùng cùng {option}",
 }
 
 

@@ -6,10 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from rich.console import Console
-
 from engine.cli.common import EXIT_OK, as_of_arg, check_unit
-from engine.locations import DEFAULT_CASE, shown
+from engine.locations import DEFAULT_CASE, find_case, shown
 from evidence.problems import InputError, Problem
 
 
@@ -40,6 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="với --save: thay kết quả đã lưu cho cùng mốc khi kết quả mới khác")
     p.add_argument("--jobs", "--so-tien-trinh", dest="jobs", type=_jobs, metavar="N",
                    help="với nhiều hồ sơ: số tiến trình chấm song song (mặc định: số lõi CPU, không quá số hồ sơ)")
+    p.add_argument("--engine", choices=["pandas", "dask"], default="pandas",
+                   help="dask: chỉ tính số liệu các bộ dữ liệu (tử số, mẫu số, tình trạng hạn) bằng Dask, cho dữ liệu "
+                        "quá lớn cho một máy; dữ liệu phải đã qua `cchc evidence check` (docs/evidence.md)")
+    p.add_argument("--scheduler", metavar="ĐỊA_CHỈ",
+                   help="với --engine dask: cụm Dask, vd tcp://10.0.0.5:8786 (mặc định: DASK_SCHEDULER_ADDRESS, "
+                        "không có thì chạy trên máy này)")
     p.set_defaults(run=run)
 
 
@@ -83,6 +87,8 @@ def run_many(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(ranking_report.render_json(runs, ranked))
     else:
+        from rich.console import Console
+
         console = Console(highlight=False)
         if args.detail:
             for r in runs:
@@ -94,12 +100,18 @@ def run_many(args: argparse.Namespace) -> int:
 
 
 def run_one(args: argparse.Namespace) -> int:
+    as_of = as_of_arg(args.as_of)
+    folder = find_case(args.case)  # C002 and C001 are said before pandas, pydantic and rich are loaded
+    if args.engine == "dask":
+        from engine.cli.dask_metrics import run_dask
+
+        return run_dask(args, folder, as_of)
+
     from engine import history, scenario
     from engine.pipeline import assessor, prepare
     from engine.reports import json_result, terminal, terminal_runs
 
-    as_of = as_of_arg(args.as_of)
-    scheme, evidence = prepare(args.case)
+    scheme, evidence = prepare(folder)
     check_unit(args.unit, evidence.units, evidence.folder)
     engine = assessor(scheme, evidence, prefer=args.matcher)
     result = engine.assess(evidence, as_of=as_of)
@@ -111,10 +123,12 @@ def run_one(args: argparse.Namespace) -> int:
     if args.unit:
         result = result.for_unit(args.unit)
         projected = projected.for_unit(args.unit) if projected else None
-    console = Console(highlight=False)
     if args.format == "json":
         print(json_result.render(result, scenario=projected, scenario_name=args.scenario))
     else:
+        from rich.console import Console
+
+        console = Console(highlight=False)
         terminal.render(result, console, detail=args.detail)
         if projected is not None and planned is not None:
             terminal_runs.render_scenario(result, projected, args.scenario, console, planned.title)
