@@ -81,7 +81,13 @@ def dossier_status(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Seri
 
 
 def dossiers_at(frame: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame, list[Problem]]:
-    """The dossiers frame with `status` as it stands at `as_of`; W030 where the source says otherwise."""
+    """The dossiers frame with `status` as it stands at `as_of`; W030 where the source says otherwise.
+    A frame whose statuses were already set at `as_of` (attrs "statuses_at": the Dask path derives them block
+    by block before it sums rows up, engine/dask_datasets.py) is returned as it is."""
+    if "statuses_at" in frame.attrs:
+        if frame.attrs["statuses_at"] != as_of:  # its rows are sums: nothing left to derive from
+            raise ValueError(f"dossier statuses were set at {frame.attrs['statuses_at']}, not at {as_of}")
+        return frame, []
     if frame["due"].isna().all():  # counts without dates (the seed case): nothing to derive
         return frame, []
     status, declared = dossier_status(frame, as_of)

@@ -1,122 +1,291 @@
-"""A case's datasets as Dask DataFrames, for the metrics of engine/metrics.py past one machine.
+"""`cchc assess --engine dask`: a case's counted datasets read in blocks on Dask and summed up for scoring.
 
-Read with `dask.dataframe.read_csv`, in blocks, on whichever scheduler is active (a local one, or a
-cluster: `dask.distributed.Client(address)`). The column mapping is the pandas path's: the engine's
-headers (evidence/datasets.py SPECS) or the case's export mapping (evidence/exports.py), and every cell
-goes through the same reader (`evidence.datasets._reader`), once per distinct value in each block.
+Each CSV file is cut into blocks of whole lines; each block (the header line put back in front) is read by
+the pandas path's own reader (`evidence.datasets.read_dataset` or `evidence.exports.read_export`: the same
+cleaning, cell readers and row checks) and its dossier statuses are set at the as-of date
+(`engine.as_of_status.dossiers_at`). The blocks make one Dask DataFrame, and the counts the scoring reads
+of it — sums of `_n` by every field a rate's filters, its per-unit and per-procedure breakdown and its
+"can it still be reached" check look at — are computed on Dask (`groupby(...).sum()`), in one pass, on
+whatever scheduler runs (processes on this machine, or a cluster). The result is a small pandas frame
+with the dataset's columns and one row per distinct combination, which the unchanged scoring
+(engine/dataset_requirements.py) reads: every count over it equals the count over the full rows.
 
-What this path assumes, and does not check (docs/evidence.md, "Dask"): the files were accepted by
-`cchc evidence check` (the pandas path names every bad cell by row and column; here a bad cell stops
-the run with C035 and no row), they are CSV with the header on the first line, and W-warnings
-(repeated rows, statuses the dates contradict) are not gathered.
+Only datasets whose every requirement is a rate over counted rows are read this way (in practice the
+one-stop dossiers export: the data that grows with a province); a dataset with deadline requirements lists
+its open items one by one, and indicators are one row each, so they are read by the pandas path as usual.
+
+What this path does not do (docs/evidence.md, "--engine dask"): name rows. A block refused by the reader
+stops the run (C035, with the first problem of the first refused block); row warnings are counted per file
+(W071), and repeats across blocks (W033, W046) are not looked for.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from engine.as_of_status import dossiers_at
-from evidence.case import UNITS_FILE, load_units, read_case_file
-from evidence.datasets import PLAIN, SPECS, Column, Reading, _Bad, _reader, fold_key
-from evidence.exports import load_mapping, mapping_file
-from evidence.paths import PathEscapeError, inside
+from engine.scheme import DeadlineRequirement, RateRequirement, Scheme
+from evidence.case_file import CaseFile
 from evidence.problems import InputError, Problem
+
+DEFAULT_BLOCK = 32 << 20  # bytes: a block must stay within the reader's row limit (500 000 rows at 64 bytes)
+_HEADER_ROW = 1  # every block's header is its first line (the file's own header line, put in front)
 
 
 def client_for(address: str | None) -> Any:
-    """A Dask client on the cluster at `address` (or DASK_SCHEDULER_ADDRESS); None: Dask's local scheduler."""
-    import os
-
+    """A client of the Dask cluster at `address` (else DASK_SCHEDULER_ADDRESS); None: no cluster named."""
     address = address or os.environ.get("DASK_SCHEDULER_ADDRESS")
     if not address:
         return None
     from dask.distributed import Client
 
-    return Client(address)
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:  # refused, no answer, or not an address
+        raise InputError(Problem.of("C038", address=address, detail=str(exc) or type(exc).__name__)) from None
 
 
-def _columns(name: str, headers: list[str], mapping: Any) -> tuple[dict[str, str | None], Reading]:
-    """field → the file's header (None: absent), and how to read values, exactly as the pandas path maps them."""
-    present = {fold_key(h): h for h in headers}
-    if mapping is None:
-        return {c.field: present.get(fold_key(c.header)) for c in SPECS[name]}, PLAIN
-    cols: dict[str, str | None] = {c.field: None for c in SPECS[name]}
-    for header, target in mapping.columns.items():
-        cols[target] = present.get(fold_key(header))
-    reading = Reading(values={f: {fold_key(k): v for k, v in t.items()} for f, t in mapping.values.items()},
-                      date_format=mapping.date_format)
-    return cols, reading
+def counted_datasets(scheme: Scheme, case: CaseFile) -> dict[str, set[str]]:
+    """The case's datasets read on Dask (every requirement on them a rate over counted rows), each with the
+    fields the scoring reads of its rows (filters, and the breakdown's unit and procedure)."""
+    from evidence.datasets import SPECS
+
+    fields: dict[str, set[str]] = {name: set() for name in case.datasets if name in SPECS and name != "indicators"}
+    for crit in scheme.criteria():
+        for req in crit.requires:
+            name = getattr(req, "dataset", None)
+            if name not in fields:
+                continue
+            if isinstance(req, DeadlineRequirement) or not isinstance(req, RateRequirement):
+                del fields[name]  # its items are listed row by row: the pandas path reads it
+                continue
+            fields[name] |= set(req.denominator) | set(req.numerator)
+    for name, used in fields.items():
+        spec = {c.field for c in SPECS[name]}
+        used |= {"unit", "procedure", "status"} & spec
+    return fields
 
 
-def _converted(block: pd.Series, read: Callable[[str, str], object], header: str, path: str) -> pd.Series:
-    """One block of one column: each distinct text read once by the pandas path's reader."""
-    values: dict[str, object] = {}
-    for raw in block.unique():
-        try:
-            values[raw] = read(raw, header)
-        except _Bad as bad:
-            raise InputError(Problem.of("C035", file=path, column=header, header=header, value=raw,
-                                        kind=bad.code)) from None
-    return block.map(values).astype(object)
+def readers(folder: Path, scheme: Scheme, case: CaseFile, units: dict[str, str], as_of: date,
+            blocksize: int = DEFAULT_BLOCK) -> dict[str, Callable[[list[Path]], pd.DataFrame]]:
+    """For evidence.case.read_case: dataset name → its files read and summed on Dask."""
+    return {name: partial(summed_dataset, name, keys=keys, folder=folder, mapping=case.datasets[name].mapping,
+                          units=units, as_of=as_of, blocksize=blocksize)
+            for name, keys in counted_datasets(scheme, case).items()}
 
 
-def read_dataset(name: str, paths: list[Path], units: dict[str, str], mapping: Any = None,
-                 blocksize: str | int = "64MB") -> Any:
-    """One dataset (one or several CSV files, concatenated) as a Dask DataFrame with the engine's fields,
-    `_n` (items per row) and `_row` (0: rows are not numbered on this path)."""
+def summed_dataset(name: str, paths: list[Path], *, keys: set[str], folder: Path, mapping: str | None,
+                   units: dict[str, str], as_of: date, blocksize: int = DEFAULT_BLOCK) -> pd.DataFrame:
+    """One dataset's files as the frame scoring reads: sums of `_n` by `keys`, statuses at `as_of`."""
     import dask
     import dask.dataframe as dd
 
-    # cells become Python values (dates, codes, None) as on the pandas path: no conversion to Arrow strings
-    dask.config.set({"dataframe.convert-string": False})
+    from engine.rate_reach import LATE_STATUS
+    from evidence.datasets import SPECS
+
     for path in paths:
         if path.suffix.lower() != ".csv":
             raise InputError(Problem.of("C036", file=path))
-    raw = dd.read_csv([str(p) for p in paths], dtype=str, keep_default_na=False, blocksize=blocksize,
-                      encoding="utf-8-sig")
-    cols, reading = _columns(name, list(raw.columns), mapping)
-    unit_names = {fold_key(label): code for code, label in units.items()}
-    spec: tuple[Column, ...] = SPECS[name]
-    parts: dict[str, Any] = {}
-    for column in spec:
-        header = cols.get(column.field)
-        if header is None:
-            parts[column.field] = raw[raw.columns[0]].map(lambda _: None, meta=(column.field, object))
-            continue
-        read = _reader(column, units, unit_names, reading)
-        parts[column.field] = raw[header].map_partitions(_converted, read, header, str(paths[0]),
-                                                         meta=(column.field, object))
-    out = raw.assign(**parts)[[c.field for c in spec]]
-    out["_row"] = 0
-    if "n" in parts:  # as the pandas path: a row without a count is one item
-        out["_n"] = out["n"].map_partitions(lambda s: s.fillna(1).astype("int64"), meta=("_n", "int64"))
-    else:
-        out["_n"] = 1
+    mapping_path = None
+    if mapping:
+        from evidence.exports import mapping_file
+
+        mapping_path = mapping_file(mapping, folder)
+    fields = [c.field for c in SPECS[name]]
+    keys_in_order = [f for f in fields if f in keys]
+    # a late dossier's due date says when the rate was lost (engine/rate_reach.py): kept for those rows only
+    late = LATE_STATUS.get(name) if "status" in keys and "due" in fields and "due" not in keys else None
+    group_by = keys_in_order + (["due"] if late else [])
+    read = partial(_block, name, mapping=mapping, folder=folder, units=units, as_of=as_of, group_by=group_by,
+                   late=late)
+    tasks = [dask.delayed(read, pure=True)(path, start, end)
+             for path in paths for start, end in _spans(path, blocksize)]
+    meta = pd.DataFrame({f: pd.Series(dtype=object) for f in group_by} | {"_n": pd.Series(dtype="int64")})
+    frame = dd.from_delayed([dask.delayed(_first)(t) for t in tasks], meta=meta, verify_meta=False)
+    # a tree of partial sums (split_out=1): the groups are few (units × procedures × statuses), no shuffle needed
+    sums = frame.groupby(group_by, dropna=False, sort=False)["_n"].sum(split_out=1) if group_by else \
+        frame["_n"].sum()
+    # one compute for the sums and the blocks' problems: each block is read once (the same task feeds both)
+    totals, parts = dask.compute(sums.to_delayed(), [dask.delayed(_rest)(t) for t in tasks])
+    total = pd.concat(totals) if group_by else totals  # a grouped sum may come in parts, each its own groups
+    refused = [p for problems, _, _ in parts for p in problems if p.severity == "error"]
+    if refused:
+        raise InputError(Problem.of("C035", file=refused[0].file, row=refused[0].row, column=refused[0].column,
+                                    first=refused[0].code, detail=refused[0].message))
+    rows = sum(n for _, _, n in parts)
+    out = _as_rows(total, group_by, fields, rows)
+    out.attrs.update({"file": ", ".join(p.name for p in paths), "path": str(paths[0]),
+                      "files": [str(p) for p in paths], "rows": rows, "statuses_at": as_of if name == "dossiers"
+                      else None, "warnings": _warnings(parts, paths)})
+    if out.attrs["statuses_at"] is None:
+        del out.attrs["statuses_at"]
+    if mapping_path is not None:
+        out.attrs["mapping_file"] = str(mapping_path)
+        out.attrs["mapping"] = mapping
     return out
 
 
-def case_frames(folder: Path, as_of: date, datasets: list[str] | None = None,
-                blocksize: str | int = "64MB") -> dict[str, Any]:
-    """Every CSV dataset of the case at `folder` as a Dask DataFrame, dossier statuses at `as_of`."""
+def _spans(path: Path, blocksize: int) -> list[tuple[int, int]]:
+    """Byte ranges of whole lines, about `blocksize` each; the first holds the header line."""
+    size = path.stat().st_size
+    spans, start = [], 0
+    with path.open("rb") as f:
+        while start < size:
+            f.seek(min(start + blocksize, size))
+            f.readline()  # on to the end of the line the cut fell in
+            end = min(f.tell(), size)
+            spans.append((start, end))
+            start = end
+    return spans or [(0, 0)]
+
+
+def _block(name: str, path: Path, start: int, end: int, *, mapping: str | None, folder: Path,
+           units: dict[str, str], as_of: date, group_by: list[str],
+           late: str | None) -> tuple[pd.DataFrame, list[Problem], int]:
+    """One block read by the pandas path's reader: (sums of `_n` by `group_by`, its problems, data rows).
+    Runs on a Dask worker."""
+    from engine.as_of_status import dossiers_at
+    from evidence.datasets import read_dataset
+    from evidence.exports import read_export
+
+    with path.open("rb") as f:
+        header = f.readline()
+        f.seek(start)
+        data = f.read(end - start)
+    empty = pd.DataFrame({f: pd.Series(dtype=object) for f in group_by} | {"_n": pd.Series(dtype="int64")})
+    with tempfile.TemporaryDirectory(prefix="cchc-dask-") as tmp:
+        part = Path(tmp) / path.name
+        part.write_bytes(data if start == 0 else header + data)
+        try:
+            frame = read_export(name, part, mapping, case_folder=folder, units=units) if mapping else \
+                read_dataset(name, part, units=units)
+        except InputError as exc:
+            return empty, [_placed(p, part, path, start) for p in exc.problems], 0
+    found = list(frame.attrs.get("warnings", []))
+    if name == "dossiers":
+        frame, derived = dossiers_at(frame, as_of)
+        found += derived
+    # what a block says of the whole file (unmapped headers…) every block says again: the first one's is kept
+    problems = [_placed(p, part, path, start) for p in found if start == 0 or _about_rows(p)]
+    rows = len(frame)
+    if late:
+        frame = frame.assign(due=frame["due"].where(frame["status"].eq(late), None))
+    if not group_by:
+        return pd.DataFrame({"_n": [int(frame["_n"].sum())]}), problems, rows
+    sums = frame.groupby(group_by, dropna=False, sort=False)["_n"].sum().reset_index()
+    return sums.astype({f: object for f in group_by}), problems, rows
+
+
+def _placed(problem: Problem, part: Path, path: Path, start: int) -> Problem:
+    """A block's problem said of the real file: its name, and its row counted from the file's first line
+    (rows of a block after the first are off by the lines before it; the first line of those blocks is the
+    header put in front)."""
+    if problem.file != str(part):
+        return problem
+    row = problem.row
+    if row is not None and start:
+        with path.open("rb") as f:
+            before = f.read(start).count(b"\n")
+        row = row + before - _HEADER_ROW if row > _HEADER_ROW else None
+    return replace(problem, file=str(path), row=row)
+
+
+def _first(result: tuple[pd.DataFrame, list[Problem], int]) -> pd.DataFrame:
+    return result[0]
+
+
+def _rest(result: tuple[pd.DataFrame, list[Problem], int]) -> tuple[list[Problem], None, int]:
+    return result[1], None, result[2]
+
+
+def _as_rows(total: Any, group_by: list[str], fields: list[str], rows: int) -> pd.DataFrame:
+    """The sums as a frame of the dataset's columns: fields not summed by are blank, `_row` 0 (no row)."""
+    if not group_by:
+        summed = pd.DataFrame({"_n": [int(total)]}) if rows else pd.DataFrame({"_n": pd.Series(dtype="int64")})
+    else:
+        summed = total.reset_index()
+    out = pd.DataFrame({f: (summed[f].astype(object).where(summed[f].notna(), None) if f in summed
+                            else pd.Series([None] * len(summed), dtype=object)) for f in fields}, dtype=object)
+    out["_row"] = pd.Series(0, index=out.index, dtype="int64")
+    out["_n"] = summed["_n"].astype("int64").to_numpy()
+    return out
+
+
+# warnings about rows that name no row: a summary of capped ones (W032), one id on several rows (W033)
+_ROW_CODES = frozenset({"W032", "W033"})
+
+
+def _about_rows(problem: Problem) -> bool:
+    return (problem.row is not None and problem.row > _HEADER_ROW) or problem.code in _ROW_CODES
+
+
+def _warnings(parts: list[tuple[list[Problem], None, int]], paths: list[Path]) -> list[Problem]:
+    """A file's warnings about itself as the pandas path gives them; warnings about rows named per file, by
+    code, in one W071: this path lists no rows, and a block's capped count is not the file's."""
+    out: list[Problem] = []
+    per_file: dict[str, set[str]] = {}
+    for problems, _, _ in parts:
+        for p in problems:
+            if _about_rows(p):
+                per_file.setdefault(p.file or str(paths[0]), set()).add(p.code)
+            else:
+                out.append(p)
+    for file, codes in per_file.items():
+        out.append(Problem.of("W071", file=file, codes=", ".join(sorted(codes - {"W032"}) or codes)))
+    return out
+
+
+def prepare_on_dask(folder: Path, as_of: date | None, *, address: str | None = None,
+                    blocksize: int = DEFAULT_BLOCK) -> tuple[Scheme, Any]:
+    """engine.pipeline.prepare with the counted datasets read and summed on Dask: on the cluster at `address`
+    (or DASK_SCHEDULER_ADDRESS), on one already connected (a `Client` made by the caller), or in processes
+    on this machine."""
+    try:
+        import dask
+        import dask.dataframe  # only to say plainly that the extra is missing
+    except ImportError:
+        raise InputError(Problem.of("C037")) from None
+    from contextlib import nullcontext
+
+    from engine.locations import find_scheme
+    from engine.pipeline import prepare
+    from engine.scheme_loader import load_scheme
+    from evidence.case import UNITS_FILE, load_units, read_case_file
+
     folder = folder.resolve()
     case, _ = read_case_file(folder)
     units = load_units(folder / UNITS_FILE)
-    frames: dict[str, Any] = {}
-    for name, source in case.datasets.items():
-        if datasets is not None and name not in datasets:
-            continue
-        try:
-            path = inside(folder, source.path)
-        except PathEscapeError:
-            raise InputError(Problem.of("E005", file=folder / "case.yaml", path=source.path)) from None
-        mapping = load_mapping(mapping_file(source.mapping, folder)) if source.mapping else None
-        frame = read_dataset(name, [path], units, mapping, blocksize)
-        if name == "dossiers":
-            frame = frame.map_partitions(lambda part: dossiers_at(part, as_of)[0], meta=frame._meta)
-        frames[name] = frame
-    return frames
+    scheme = load_scheme(find_scheme(case.scheme, folder), units=set(units))
+    by = readers(folder, scheme, case, units, as_of or case.as_of, blocksize)
+    client = client_for(address)
+    # Python reads the cells (the pandas path's readers): processes, not threads, use the cores here, unless
+    # the caller chose a scheduler (dask.config) or connected a client
+    chosen = client is not None or _connected() or dask.config.get("scheduler", None) is not None
+    local = nullcontext() if chosen else dask.config.set(scheduler="processes")
+    try:
+        with local:
+            return prepare(folder, load=lambda *_args, **_kw: scheme, readers=by)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _connected() -> bool:
+    """A dask.distributed Client of the caller's is the default scheduler (tests, notebooks)."""
+    try:
+        from distributed import default_client
+    except ImportError:
+        return False
+    try:
+        default_client()
+    except ValueError:
+        return False
+    return True

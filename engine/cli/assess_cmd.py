@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from engine.cli.common import EXIT_OK, as_of_arg, check_unit
@@ -39,11 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--jobs", "--so-tien-trinh", dest="jobs", type=_jobs, metavar="N",
                    help="với nhiều hồ sơ: số tiến trình chấm song song (mặc định: số lõi CPU, không quá số hồ sơ)")
     p.add_argument("--engine", choices=["pandas", "dask"], default="pandas",
-                   help="dask: chỉ tính số liệu các bộ dữ liệu (tử số, mẫu số, tình trạng hạn) bằng Dask, cho dữ liệu "
-                        "quá lớn cho một máy; dữ liệu phải đã qua `cchc evidence check` (docs/evidence.md)")
-    p.add_argument("--scheduler", metavar="ĐỊA_CHỈ",
-                   help="với --engine dask: cụm Dask, vd tcp://10.0.0.5:8786 (mặc định: DASK_SCHEDULER_ADDRESS, "
-                        "không có thì chạy trên máy này)")
+                   help="dask: đọc và cộng các bộ dữ liệu tính tỷ lệ (tệp xuất một cửa) theo khối bằng Dask, cho dữ "
+                        "liệu quá lớn cho một lần đọc; kết quả chấm như đường mặc định (docs/evidence.md)")
+    p.add_argument("--cluster", "--scheduler", dest="scheduler", metavar="ĐỊA_CHỈ",
+                   help="với --engine dask: địa chỉ bộ điều phối cụm Dask, vd tcp://10.0.0.5:8786 (mặc định: biến môi "
+                        "trường DASK_SCHEDULER_ADDRESS; không có thì chạy bằng các tiến trình trên máy này)")
     p.set_defaults(run=run)
 
 
@@ -75,7 +76,8 @@ def run_many(args: argparse.Namespace) -> int:
     for option, used in (("--unit", args.unit), ("--scenario", args.scenario), ("--save", args.save)):
         if used:
             raise InputError(Problem.of("C031", option=option, count=count))
-    runs = [*failed, *assess_many(folders, as_of=as_of, prefer=args.matcher, jobs=args.jobs)]
+    runs = [*failed, *assess_many(folders, as_of=as_of, prefer=args.matcher, jobs=args.jobs, engine=args.engine,
+                                  cluster=args.scheduler)]
     for r in runs:
         if r.result is None:
             print_problems(r.errors)
@@ -102,19 +104,22 @@ def run_many(args: argparse.Namespace) -> int:
 def run_one(args: argparse.Namespace) -> int:
     as_of = as_of_arg(args.as_of)
     folder = find_case(args.case)  # C002 and C001 are said before pandas, pydantic and rich are loaded
-    if args.engine == "dask":
-        from engine.cli.dask_metrics import run_dask
-
-        return run_dask(args, folder, as_of)
+    if args.engine == "dask" and args.scenario:
+        raise InputError(Problem.of("C039", option="--scenario"))
 
     from engine import history, scenario
     from engine.pipeline import assessor, prepare
     from engine.reports import json_result, terminal, terminal_runs
 
-    scheme, evidence = prepare(folder)
+    if args.engine == "dask":
+        from engine.dask_datasets import prepare_on_dask
+
+        scheme, evidence = prepare_on_dask(folder, as_of, address=args.scheduler)
+    else:
+        scheme, evidence = prepare(folder)
     check_unit(args.unit, evidence.units, evidence.folder)
     engine = assessor(scheme, evidence, prefer=args.matcher)
-    result = engine.assess(evidence, as_of=as_of)
+    result = replace(engine.assess(evidence, as_of=as_of), dataset_engine=args.engine)
     projected, planned = None, None
     if args.scenario:
         planned = scenario.load_scenario(Path(args.scenario), scheme, evidence, current=result.as_of)
