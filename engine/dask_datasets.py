@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -113,8 +114,11 @@ def summed_dataset(name: str, paths: list[Path], *, keys: set[str], folder: Path
     # a tree of partial sums (split_out=1): the groups are few (units × procedures × statuses), no shuffle needed
     sums = frame.groupby(group_by, dropna=False, sort=False)["_n"].sum(split_out=1) if group_by else \
         frame["_n"].sum()
-    # one compute for the sums and the blocks' problems: each block is read once (the same task feeds both)
-    totals, parts = dask.compute(sums.to_delayed(), [dask.delayed(_rest)(t) for t in tasks])
+    # one compute for the sums and the blocks' problems: each block is read once (the same task feeds both);
+    # a file of one block is read here, not sent to a worker that would first have to start and import cchc
+    here = dask.config.set(scheduler="sync") if len(tasks) == 1 else nullcontext()
+    with here:
+        totals, parts = dask.compute(sums.to_delayed(), [dask.delayed(_rest)(t) for t in tasks])
     total = pd.concat(totals) if group_by else totals  # a grouped sum may come in parts, each its own groups
     refused = [p for problems, _, _ in parts for p in problems if p.severity == "error"]
     if refused:
@@ -253,8 +257,6 @@ def prepare_on_dask(folder: Path, as_of: date | None, *, address: str | None = N
         import dask.dataframe  # only to say plainly that the extra is missing
     except ImportError:
         raise InputError(Problem.of("C037")) from None
-    from contextlib import nullcontext
-
     from engine.locations import find_scheme
     from engine.pipeline import prepare
     from engine.scheme_loader import load_scheme

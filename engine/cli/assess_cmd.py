@@ -107,9 +107,7 @@ def run_one(args: argparse.Namespace) -> int:
     if args.engine == "dask" and args.scenario:
         raise InputError(Problem.of("C039", option="--scenario"))
 
-    from engine import history, scenario
     from engine.pipeline import assessor, prepare
-    from engine.reports import json_result, terminal, terminal_runs
 
     if args.engine == "dask":
         from engine.dask_datasets import prepare_on_dask
@@ -122,16 +120,26 @@ def run_one(args: argparse.Namespace) -> int:
     result = replace(engine.assess(evidence, as_of=as_of), dataset_engine=args.engine)
     projected, planned = None, None
     if args.scenario:
+        from engine import scenario
+
         planned = scenario.load_scenario(Path(args.scenario), scheme, evidence, current=result.as_of)
         projected = scenario.project(engine, planned)
-    saved = history.save(result, evidence.folder, overwrite=args.overwrite) if args.save else None
+    saved = None
+    if args.save:
+        from engine import history
+
+        saved = history.save(result, evidence.folder, overwrite=args.overwrite)
     if args.unit:
         result = result.for_unit(args.unit)
         projected = projected.for_unit(args.unit) if projected else None
     if args.format == "json":
+        from engine.reports import json_result
+
         print(json_result.render(result, scenario=projected, scenario_name=args.scenario))
     else:
         from rich.console import Console
+
+        from engine.reports import terminal, terminal_runs
 
         console = Console(highlight=False)
         terminal.render(result, console, detail=args.detail)
