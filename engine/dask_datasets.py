@@ -172,13 +172,15 @@ def _block(name: str, path: Path, start: int, end: int, *, mapping: str | None, 
             frame = read_export(name, part, mapping, case_folder=folder, units=units) if mapping else \
                 read_dataset(name, part, units=units)
         except InputError as exc:
-            return empty, [_placed(p, part, path, start) for p in exc.problems], 0
+            return empty, _placed(exc.problems, part, path, start), 0
     found = list(frame.attrs.get("warnings", []))
     if name == "dossiers":
         frame, derived = dossiers_at(frame, as_of)
         found += derived
-    # what a block says of the whole file (unmapped headers…) every block says again: the first one's is kept
-    problems = [_placed(p, part, path, start) for p in found if start == 0 or _about_rows(p)]
+    # what a block says of the whole file (unmapped headers…) every block says again: the first one's is kept;
+    # of warnings about rows only the code is kept (W071), so their rows are left as the block numbers them
+    problems = [replace(p, file=str(path)) if p.file == str(part) else p
+                for p in found if start == 0 or _about_rows(p)]
     rows = len(frame)
     if late:
         frame = frame.assign(due=frame["due"].where(frame["status"].eq(late), None))
@@ -188,18 +190,24 @@ def _block(name: str, path: Path, start: int, end: int, *, mapping: str | None, 
     return sums.astype({f: object for f in group_by}), problems, rows
 
 
-def _placed(problem: Problem, part: Path, path: Path, start: int) -> Problem:
-    """A block's problem said of the real file: its name, and its row counted from the file's first line
-    (rows of a block after the first are off by the lines before it; the first line of those blocks is the
-    header put in front)."""
-    if problem.file != str(part):
-        return problem
-    row = problem.row
-    if row is not None and start:
+def _placed(problems: list[Problem], part: Path, path: Path, start: int) -> list[Problem]:
+    """A block's problems said of the real file: its name, and rows counted from the file's first line (rows
+    of a block after the first are off by the lines before it; the first line of those blocks is the header
+    put in front). Exact unless a cell before holds a line break."""
+    before = 0
+    if start and any(p.row is not None for p in problems):
         with path.open("rb") as f:
-            before = f.read(start).count(b"\n")
-        row = row + before - _HEADER_ROW if row > _HEADER_ROW else None
-    return replace(problem, file=str(path), row=row)
+            before = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(min(1 << 24, start - f.tell())), b""))
+    out = []
+    for p in problems:
+        if p.file != str(part):
+            out.append(p)
+            continue
+        row = p.row
+        if row is not None and start:
+            row = row + before - _HEADER_ROW if row > _HEADER_ROW else None
+        out.append(replace(p, file=str(path), row=row))
+    return out
 
 
 def _first(result: tuple[pd.DataFrame, list[Problem], int]) -> pd.DataFrame:
