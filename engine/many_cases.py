@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -143,6 +142,8 @@ def assess_many(folders: Sequence[Path], *, as_of: date | None = None, prefer: s
     work = [(Path(f), as_of, prefer, engine, cluster) for f in folders]
     if jobs == 1:
         return [_assess_args(w) for w in work]
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only once there is a pool to start
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         # chunks of a few cases: each worker compiles each scheme once and pays one round trip per chunk
         return list(pool.map(_assess_args, work, chunksize=max(1, len(work) // (jobs * 4))))
