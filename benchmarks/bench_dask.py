@@ -42,9 +42,11 @@ ROW_WARNINGS = ("W030", "W032", "W033", "W046", "W071")
 
 
 def case_of(size: int, where: Path) -> Path:
-    folder = where / f"case-{size}"
-    if (folder / "case.yaml").is_file():
-        return folder
+    done = where / f"case-{size}"
+    if done.is_dir():
+        return done
+    folder = where / f"case-{size}.partial"  # renamed once every file is written: an interrupted run starts over
+    shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(ROOT / "cases" / "ha-giang-sonnptnt-2023", folder)
     data = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
     data["datasets"]["dossiers"] = {"path": "exports/ho-so-*.csv", "mapping": "mot-cua-dien-tu"}
@@ -52,7 +54,7 @@ def case_of(size: int, where: Path) -> Path:
     (folder / "case.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for part, start in enumerate(range(0, size, PER_FILE)):
         write_csv(generate(min(PER_FILE, size - start), seed=size + part), folder / "exports" / f"ho-so-{part:02}.csv")
-    return folder
+    return folder.rename(done)
 
 
 def _comparable(out: str) -> dict:
@@ -98,7 +100,7 @@ def main() -> None:
     if "dask-cluster" in args.ways:
         from dask.distributed import LocalCluster
 
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
     extra = {"pandas": [], "dask": ["--engine", "dask"],
              "dask-cluster": ["--engine", "dask", "--cluster", cluster.scheduler_address if cluster else ""]}
     print("| rows | " + " | ".join(f"{w}: wall s (CPU s, peak RSS MB)" for w in args.ways) + " |")

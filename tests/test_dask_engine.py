@@ -37,8 +37,9 @@ ROW_WARNINGS = ("W030", "W032", "W033", "W046")
 
 @pytest.fixture(scope="module")
 def cluster():
+    # dashboard ":0": any free port (None still binds 8787, which another run on the machine may hold)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as local, distributed.Client(local) as client:
+                                  dashboard_address=":0") as local, distributed.Client(local) as client:
         yield client
 
 
@@ -143,6 +144,16 @@ def test_a_bad_cell_stops_the_dask_path_with_the_readers_own_problem(cluster, tm
     assert problem.code == "C035"
     assert problem.row == 1501  # the block's row, counted from the top of the file
     assert "31/02/2024" in problem.message and "cchc evidence check" in problem.message
+
+
+def test_an_earlier_as_of_date_sets_the_same_statuses_on_dask(cluster, tmp_path: Path, capsys) -> None:
+    folder = _export_case(tmp_path / "case", generate(3000, seed=11))
+    assert main(["assess", str(folder), "--as-of", "30/06/2024", "--format", "json"]) == 0
+    pandas = json.loads(capsys.readouterr().out)
+    assert main(["assess", str(folder), "--as-of", "30/06/2024", "--engine", "dask", "--format", "json"]) == 0
+    dask = json.loads(capsys.readouterr().out)
+    assert dask["as_of"] == "2024-06-30"
+    _same_assessment(pandas, dask)
 
 
 def test_cli_on_the_cluster_by_its_address(cluster, capsys) -> None:
