@@ -65,6 +65,13 @@ def test_bad_as_of_is_said_before_pandas_is_loaded() -> None:
     assert seen["loaded"] == []
 
 
+def test_dask_with_a_scenario_is_refused_before_pandas_or_dask_is_loaded() -> None:
+    seen = _loaded_by(["assess", "--engine", "dask", "--scenario", "kich-ban.yaml"])
+    assert seen["code"] == 2
+    assert "C039" in seen["err"]
+    assert seen["loaded"] == []
+
+
 COMMANDS = [["assess"], ["report"], ["history"], ["verify"], ["rules", "check"], ["rules", "test"],
             ["rules", "docs"], ["rules", "diff"], ["evidence", "template"], ["evidence", "scan"],
             ["evidence", "check"]]
