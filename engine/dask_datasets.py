@@ -120,17 +120,16 @@ def summed_dataset(name: str, paths: list[Path], *, keys: set[str], folder: Path
     with here:
         totals, parts = dask.compute(sums.to_delayed(), [dask.delayed(_rest)(t) for t in tasks])
     total = pd.concat(totals) if group_by else totals  # a grouped sum may come in parts, each its own groups
-    refused = [p for problems, _, _ in parts for p in problems if p.severity == "error"]
+    refused = [p for problems, _ in parts for p in problems if p.severity == "error"]
     if refused:
         raise InputError(Problem.of("C035", file=refused[0].file, row=refused[0].row, column=refused[0].column,
                                     first=refused[0].code, detail=refused[0].message))
-    rows = sum(n for _, _, n in parts)
+    rows = sum(n for _, n in parts)
     out = _as_rows(total, group_by, fields, rows)
     out.attrs.update({"file": ", ".join(p.name for p in paths), "path": str(paths[0]),
-                      "files": [str(p) for p in paths], "rows": rows, "statuses_at": as_of if name == "dossiers"
-                      else None, "warnings": _warnings(parts, paths)})
-    if out.attrs["statuses_at"] is None:
-        del out.attrs["statuses_at"]
+                      "files": [str(p) for p in paths], "rows": rows, "warnings": _warnings(parts, paths)})
+    if name == "dossiers":  # set block by block: engine.as_of_status.dossiers_at must not derive them again
+        out.attrs["statuses_at"] = as_of
     if mapping_path is not None:
         out.attrs["mapping_file"] = str(mapping_path)
         out.attrs["mapping"] = mapping
@@ -214,8 +213,8 @@ def _first(result: tuple[pd.DataFrame, list[Problem], int]) -> pd.DataFrame:
     return result[0]
 
 
-def _rest(result: tuple[pd.DataFrame, list[Problem], int]) -> tuple[list[Problem], None, int]:
-    return result[1], None, result[2]
+def _rest(result: tuple[pd.DataFrame, list[Problem], int]) -> tuple[list[Problem], int]:
+    return result[1], result[2]
 
 
 def _as_rows(total: Any, group_by: list[str], fields: list[str], rows: int) -> pd.DataFrame:
@@ -239,12 +238,12 @@ def _about_rows(problem: Problem) -> bool:
     return (problem.row is not None and problem.row > _HEADER_ROW) or problem.code in _ROW_CODES
 
 
-def _warnings(parts: list[tuple[list[Problem], None, int]], paths: list[Path]) -> list[Problem]:
+def _warnings(parts: list[tuple[list[Problem], int]], paths: list[Path]) -> list[Problem]:
     """A file's warnings about itself as the pandas path gives them; warnings about rows named per file, by
     code, in one W071: this path lists no rows, and a block's capped count is not the file's."""
     out: list[Problem] = []
     per_file: dict[str, set[str]] = {}
-    for problems, _, _ in parts:
+    for problems, _ in parts:
         for p in problems:
             if _about_rows(p):
                 per_file.setdefault(p.file or str(paths[0]), set()).add(p.code)
