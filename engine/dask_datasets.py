@@ -14,9 +14,10 @@ Only datasets whose every requirement is a rate over counted rows are read this 
 one-stop dossiers export: the data that grows with a province); a dataset with deadline requirements lists
 its open items one by one, and indicators are one row each, so they are read by the pandas path as usual.
 
-What this path does not do (docs/evidence.md, "--engine dask"): name rows. A block refused by the reader
-stops the run (C035, with the first problem of the first refused block); row warnings are counted per file
-(W071), and repeats across blocks (W033, W046) are not looked for.
+What this path does not do (docs/evidence.md, "--engine dask"): list every bad row. A block refused by the
+reader stops the run (C035, with the first problem of the first refused block, its row counted from the top
+of the file); repeated rows and ids (W046, W033) are looked for within a block only and named per file by one
+W071. Dossier status warnings (W030) are the pandas path's: the first twenty in file order, then W032.
 """
 
 from __future__ import annotations
@@ -35,7 +36,11 @@ import pandas as pd
 
 from engine.scheme import DeadlineRequirement, RateRequirement, Scheme
 from evidence.case_file import CaseFile
+from evidence.datasets import MAX_ROW_WARNINGS
 from evidence.problems import InputError, Problem
+
+# (sums of `_n`, problems, data rows, first dossier status warnings, how many) of one block
+_Block = tuple[pd.DataFrame, list[Problem], int, list[Problem], int]
 
 DEFAULT_BLOCK = 32 << 20  # bytes: a block must stay within the reader's row limit (500 000 rows at 64 bytes)
 _HEADER_ROW = 1  # every block's header is its first line (the file's own header line, put in front)
@@ -107,8 +112,8 @@ def summed_dataset(name: str, paths: list[Path], *, keys: set[str], folder: Path
     group_by = keys_in_order + (["due"] if late else [])
     read = partial(_block, name, mapping=mapping, folder=folder, units=units, as_of=as_of, group_by=group_by,
                    late=late)
-    tasks = [dask.delayed(read, pure=True)(path, start, end)
-             for path in paths for start, end in _spans(path, blocksize)]
+    tasks = [dask.delayed(read, pure=True)(path, start, end, before)
+             for path in paths for start, end, before in _spans(path, blocksize)]
     meta = pd.DataFrame({f: pd.Series(dtype=object) for f in group_by} | {"_n": pd.Series(dtype="int64")})
     frame = dd.from_delayed([dask.delayed(_first)(t) for t in tasks], meta=meta, verify_meta=False)
     # a tree of partial sums (split_out=1): the groups are few (units × procedures × statuses), no shuffle needed
@@ -120,41 +125,46 @@ def summed_dataset(name: str, paths: list[Path], *, keys: set[str], folder: Path
     with here:
         totals, parts = dask.compute(sums.to_delayed(), [dask.delayed(_rest)(t) for t in tasks])
     total = pd.concat(totals) if group_by else totals  # a grouped sum may come in parts, each its own groups
-    refused = [p for problems, _ in parts for p in problems if p.severity == "error"]
+    refused = [p for problems, *_ in parts for p in problems if p.severity == "error"]
     if refused:
         raise InputError(Problem.of("C035", file=refused[0].file, row=refused[0].row, column=refused[0].column,
                                     first=refused[0].code, detail=refused[0].message))
-    rows = sum(n for _, n in parts)
+    rows = sum(n for _, n, *_ in parts)
     out = _as_rows(total, group_by, fields, rows)
     out.attrs.update({"file": ", ".join(p.name for p in paths), "path": str(paths[0]),
                       "files": [str(p) for p in paths], "rows": rows, "warnings": _warnings(parts, paths)})
-    if name == "dossiers":  # set block by block: engine.as_of_status.dossiers_at must not derive them again
+    if name == "dossiers":  # set block by block: engine.as_of_status.dossiers_at gives these back as they are
         out.attrs["statuses_at"] = as_of
+        out.attrs["status_warnings"] = _status_warnings(parts)
     if mapping_path is not None:
         out.attrs["mapping_file"] = str(mapping_path)
         out.attrs["mapping"] = mapping
     return out
 
 
-def _spans(path: Path, blocksize: int) -> list[tuple[int, int]]:
-    """Byte ranges of whole lines, about `blocksize` each; the first holds the header line."""
+def _spans(path: Path, blocksize: int) -> list[tuple[int, int, int]]:
+    """Byte ranges of whole lines, about `blocksize` each (the first holds the header line), each with the
+    number of lines before it, so that a block's rows are said as rows of the file."""
     size = path.stat().st_size
-    spans, start = [], 0
+    spans, start, lines = [], 0, 0
     with path.open("rb") as f:
         while start < size:
             f.seek(min(start + blocksize, size))
             f.readline()  # on to the end of the line the cut fell in
             end = min(f.tell(), size)
-            spans.append((start, end))
+            spans.append((start, end, lines))
+            f.seek(start)
+            while f.tell() < end:
+                lines += f.read(min(1 << 24, end - f.tell())).count(b"\n")
+            f.seek(end)
             start = end
-    return spans or [(0, 0)]
+    return spans or [(0, 0, 0)]
 
 
-def _block(name: str, path: Path, start: int, end: int, *, mapping: str | None, folder: Path,
-           units: dict[str, str], as_of: date, group_by: list[str],
-           late: str | None) -> tuple[pd.DataFrame, list[Problem], int]:
-    """One block read by the pandas path's reader: (sums of `_n` by `group_by`, its problems, data rows).
-    Runs on a Dask worker."""
+def _block(name: str, path: Path, start: int, end: int, before: int, *, mapping: str | None, folder: Path,
+           units: dict[str, str], as_of: date, group_by: list[str], late: str | None) -> _Block:
+    """One block read by the pandas path's reader: sums of `_n` by `group_by`, its problems, its data rows and
+    its dossier status warnings (W030: the first MAX_ROW_WARNINGS + 5 and how many). Runs on a Dask worker."""
     from engine.as_of_status import dossiers_at
     from evidence.datasets import read_dataset
     from evidence.exports import read_export
@@ -171,11 +181,12 @@ def _block(name: str, path: Path, start: int, end: int, *, mapping: str | None, 
             frame = read_export(name, part, mapping, case_folder=folder, units=units) if mapping else \
                 read_dataset(name, part, units=units)
         except InputError as exc:
-            return empty, _placed(exc.problems, part, path, start), 0
+            return empty, _placed(exc.problems, part, path, start, before), 0, [], 0
     found = list(frame.attrs.get("warnings", []))
-    if name == "dossiers":
-        frame, derived = dossiers_at(frame, as_of)
-        found += derived
+    derived: list[Problem] = []
+    if name == "dossiers":  # uncapped: the file's first 20 and the count of the rest are decided across blocks
+        frame, derived = dossiers_at(frame, as_of, capped=False)
+    status_warnings = _placed(derived[:MAX_ROW_WARNINGS + 5], part, path, start, before)
     # what a block says of the whole file (unmapped headers…) every block says again: the first one's is kept;
     # of warnings about rows only the code is kept (W071), so their rows are left as the block numbers them
     problems = [replace(p, file=str(path)) if p.file == str(part) else p
@@ -184,19 +195,15 @@ def _block(name: str, path: Path, start: int, end: int, *, mapping: str | None, 
     if late:
         frame = frame.assign(due=frame["due"].where(frame["status"].eq(late), None))
     if not group_by:
-        return pd.DataFrame({"_n": [int(frame["_n"].sum())]}), problems, rows
+        return pd.DataFrame({"_n": [int(frame["_n"].sum())]}), problems, rows, status_warnings, len(derived)
     sums = frame.groupby(group_by, dropna=False, sort=False)["_n"].sum().reset_index()
-    return sums.astype({f: object for f in group_by}), problems, rows
+    return sums.astype({f: object for f in group_by}), problems, rows, status_warnings, len(derived)
 
 
-def _placed(problems: list[Problem], part: Path, path: Path, start: int) -> list[Problem]:
+def _placed(problems: list[Problem], part: Path, path: Path, start: int, before: int) -> list[Problem]:
     """A block's problems said of the real file: its name, and rows counted from the file's first line (rows
-    of a block after the first are off by the lines before it; the first line of those blocks is the header
-    put in front). Exact unless a cell before holds a line break."""
-    before = 0
-    if start and any(p.row is not None for p in problems):
-        with path.open("rb") as f:
-            before = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(min(1 << 24, start - f.tell())), b""))
+    of a block after the first are off by the `before` lines before it; the first line of those blocks is the
+    header put in front). Exact unless a cell before holds a line break."""
     out = []
     for p in problems:
         if p.file != str(part):
@@ -209,12 +216,25 @@ def _placed(problems: list[Problem], part: Path, path: Path, start: int) -> list
     return out
 
 
-def _first(result: tuple[pd.DataFrame, list[Problem], int]) -> pd.DataFrame:
+def _first(result: _Block) -> pd.DataFrame:
     return result[0]
 
 
-def _rest(result: tuple[pd.DataFrame, list[Problem], int]) -> tuple[list[Problem], int]:
-    return result[1], result[2]
+def _rest(result: _Block) -> tuple[list[Problem], int, list[Problem], int]:
+    return result[1], result[2], result[3], result[4]
+
+
+def _status_warnings(parts: list[tuple[list[Problem], int, list[Problem], int]]) -> list[Problem]:
+    """The dataset's W030 as the pandas path caps them over all its rows (evidence.datasets.cap_warnings): the
+    first MAX_ROW_WARNINGS in file order, then one W032 with how many more and the rows of the next five."""
+    first = [p for _, _, some, _ in parts for p in some]
+    total = sum(n for _, _, _, n in parts)
+    if total <= MAX_ROW_WARNINGS:
+        return first
+    rest = first[MAX_ROW_WARNINGS:]
+    return [*first[:MAX_ROW_WARNINGS],
+            Problem.of("W032", file=rest[0].file, column=rest[0].column, count=total - MAX_ROW_WARNINGS,
+                       kind=rest[0].code, rows=", ".join(str(p.row) for p in rest[:5] if p.row is not None))]
 
 
 def _as_rows(total: Any, group_by: list[str], fields: list[str], rows: int) -> pd.DataFrame:
@@ -238,12 +258,12 @@ def _about_rows(problem: Problem) -> bool:
     return (problem.row is not None and problem.row > _HEADER_ROW) or problem.code in _ROW_CODES
 
 
-def _warnings(parts: list[tuple[list[Problem], int]], paths: list[Path]) -> list[Problem]:
+def _warnings(parts: list[tuple[list[Problem], int, list[Problem], int]], paths: list[Path]) -> list[Problem]:
     """A file's warnings about itself as the pandas path gives them; warnings about rows named per file, by
     code, in one W071: this path lists no rows, and a block's capped count is not the file's."""
     out: list[Problem] = []
     per_file: dict[str, set[str]] = {}
-    for problems, _ in parts:
+    for problems, *_ in parts:
         for p in problems:
             if _about_rows(p):
                 per_file.setdefault(p.file or str(paths[0]), set()).add(p.code)
