@@ -87,8 +87,15 @@ def dossier_status(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Seri
 _DERIVED = np.array(["", "truoc-han", "dung-han", "qua-han", "dang-giai-quyet"], dtype=object)
 
 
-def dossiers_at(frame: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame, list[Problem]]:
-    """The dossiers frame with `status` as it stands at `as_of`; W030 where the source says otherwise."""
+def dossiers_at(frame: pd.DataFrame, as_of: date, *, capped: bool = True) -> tuple[pd.DataFrame, list[Problem]]:
+    """The dossiers frame with `status` as it stands at `as_of`; W030 where the source says otherwise (at most
+    MAX_ROW_WARNINGS and a W032 for the rest, unless not `capped`).
+    A frame whose statuses were already set at `as_of` (attrs "statuses_at": the Dask path derives them block
+    by block before it sums rows up, engine/dask_datasets.py) is returned as it is, with the W030 it found."""
+    if "statuses_at" in frame.attrs:
+        if frame.attrs["statuses_at"] != as_of:  # its rows are sums: nothing left to derive from
+            raise ValueError(f"dossier statuses were set at {frame.attrs['statuses_at']}, not at {as_of}")
+        return frame, list(frame.attrs.get("status_warnings", []))
     if frame["due"].isna().all():  # counts without dates (the seed case): nothing to derive
         return frame, []
     status, declared = dossier_status(frame, as_of)
@@ -103,4 +110,4 @@ def dossiers_at(frame: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame, list[Pr
                                       strict=True)]
     out = frame.copy(deep=False)  # a new status column; the others are shared, never written
     out["status"] = status
-    return out, cap_warnings(warnings)
+    return out, cap_warnings(warnings) if capped else warnings

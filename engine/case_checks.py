@@ -9,7 +9,7 @@ and task rows whose on-time state can be decided.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +19,7 @@ from engine.dataset_requirements import _mask
 from engine.locations import find_scheme
 from engine.scheme import Criterion, DeadlineRequirement, InputRequirement, Scheme, Score
 from engine.scheme_loader import load_scheme
-from evidence.case import CASE_FILE, UNITS_FILE, CaseRead, Evidence, read_case
+from evidence.case import CASE_FILE, UNITS_FILE, CaseRead, DatasetReader, Evidence, read_case
 from evidence.formatting import points
 from evidence.problems import InputError, Problem, did_you_mean
 from evidence.register import link_problems, unknown_link
@@ -179,11 +179,12 @@ class CheckedCase:
         return [p for p in self.problems if p.severity == "error"]
 
 
-def check_against_scheme(folder: Path, *, load: Callable[..., Scheme] = load_scheme) -> CheckedCase:
+def check_against_scheme(folder: Path, *, load: Callable[..., Scheme] = load_scheme,
+                         readers: Mapping[str, DatasetReader] | None = None) -> CheckedCase:
     """Read a case once, load its scheme, and check one against the other; raises only when case.yaml
     is unusable. Errors come first, then warnings. `load`: how the scheme is loaded (a run over many
-    cases passes one that loads each scheme once)."""
-    read = read_case(folder)
+    cases passes one that loads each scheme once); `readers`: datasets read another way (evidence.case)."""
+    read = read_case(folder, readers=readers)
     evidence = read.evidence
     problems = list(read.problems)
     scheme: Scheme | None = None

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from engine.assess import Assessor
 from engine.locations import CASE_FILE, find_case, shown
-from engine.results import Assessment
-from engine.scheme import Scheme
 from evidence.problems import InputError, Problem
+
+if TYPE_CHECKING:  # `cchc assess` decides one case or many before anything heavy is loaded
+    from engine.assess import Assessor
+    from engine.results import Assessment
+    from engine.scheme import Scheme
 
 
 @dataclass(frozen=True)
@@ -91,23 +93,32 @@ def _load_once(folder: Path, *, units: set[str] | None = None) -> Scheme:
     return _SCHEMES[key]
 
 
-def assess_one(folder: Path, as_of: date | None, prefer: str) -> CaseRun:
-    """One case, with the process's cached Assessor for its scheme; input problems become a failed run."""
+def assess_one(folder: Path, as_of: date | None, prefer: str, engine: str = "pandas",
+               cluster: str | None = None) -> CaseRun:
+    """One case, with the process's cached Assessor for its scheme; input problems become a failed run.
+    `engine` "dask": its counted datasets summed on Dask (engine/dask_datasets.py), on `cluster` if named."""
+    from dataclasses import replace
+
     from engine.manifest import scheme_folder
     from engine.pipeline import assessor, prepare
 
     name = shown(folder)
     try:
-        scheme, evidence = prepare(folder, load=_load_once)
-        engine = _assessor(scheme_folder(evidence), prefer, lambda: assessor(scheme, evidence, prefer=prefer))
-        return CaseRun(name, engine.assess(evidence, as_of=as_of))
+        if engine == "dask":
+            from engine.dask_datasets import prepare_on_dask
+
+            scheme, evidence = prepare_on_dask(folder, as_of, address=cluster)
+        else:
+            scheme, evidence = prepare(folder, load=_load_once)
+        scorer = _assessor(scheme_folder(evidence), prefer, lambda: assessor(scheme, evidence, prefer=prefer))
+        return CaseRun(name, replace(scorer.assess(evidence, as_of=as_of), dataset_engine=engine))
     except InputError as exc:
         return CaseRun(name, None, tuple(exc.problems))
     except MemoryError:  # every reader names its file (E054); this is the backstop, per case
         return CaseRun(name, None, (Problem.of("E054", what=f"hồ sơ {name}"),))
 
 
-def _assess_args(args: tuple[Path, date | None, str]) -> CaseRun:
+def _assess_args(args: tuple[Path, date | None, str, str, str | None]) -> CaseRun:
     return assess_one(*args)
 
 
@@ -124,12 +135,15 @@ def default_jobs(cases: int) -> int:
 
 
 def assess_many(folders: Sequence[Path], *, as_of: date | None = None, prefer: str = "durable",
-                jobs: int | None = None) -> list[CaseRun]:
-    """Every case, in the order given; in `jobs` processes (default: one per core) when there are several."""
-    jobs = default_jobs(len(folders)) if jobs is None else max(1, min(jobs, len(folders)))
-    work = [(Path(f), as_of, prefer) for f in folders]
+                jobs: int | None = None, engine: str = "pandas", cluster: str | None = None) -> list[CaseRun]:
+    """Every case, in the order given; in `jobs` processes (default: one per core) when there are several.
+    On `engine` "dask" the cases run one after another: Dask spreads each case's blocks over the cores."""
+    jobs = 1 if engine == "dask" else default_jobs(len(folders)) if jobs is None else max(1, min(jobs, len(folders)))
+    work = [(Path(f), as_of, prefer, engine, cluster) for f in folders]
     if jobs == 1:
         return [_assess_args(w) for w in work]
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only once there is a pool to start
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         # chunks of a few cases: each worker compiles each scheme once and pays one round trip per chunk
         return list(pool.map(_assess_args, work, chunksize=max(1, len(work) // (jobs * 4))))

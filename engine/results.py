@@ -183,6 +183,7 @@ class Assessment:
     province: str | None = None  # the scheme's province (a plan's place and heading)
     year: int | None = None  # the year the scheme assesses (a plan remedies year N for year N+1)
     appraisal: MockAppraisal | None = None  # TCCB's mock appraisal, when the case has tham-dinh-thu.yaml
+    dataset_engine: str = "pandas"  # what summed the counted datasets ("dask": `cchc assess --engine dask`)
 
     def stake_by_unit(self) -> dict[str, Decimal]:
         """Points each unit's open items can still win, criterion by criterion added up."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -143,6 +143,12 @@ def _concatenated(parts: list[pd.DataFrame], paths: list[Path]) -> pd.DataFrame:
     return frame
 
 
+def _hash_mapping(frame: pd.DataFrame, folder: Path, hashes: dict[str, str]) -> None:
+    """A case's own export mapping is evidence too (hashed); the shipped ones are part of cchc."""
+    if "mapping_file" in frame.attrs and folder in (mapping := Path(frame.attrs["mapping_file"])).parents:
+        hashes[mapping.relative_to(folder).as_posix()] = _sha256(mapping)
+
+
 def _sha256(path: Path) -> str:
     with path.open("rb") as handle:  # streamed: a 180 MB export is never one bytes object beside its table
         return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -239,8 +245,14 @@ def load_case(folder: Path) -> Evidence:
     return read.evidence
 
 
-def read_case(folder: Path) -> CaseRead:
-    """Read every file of a case once, collecting every problem; raises only when case.yaml is unusable."""
+# A dataset read some other way than file by file with pandas (`cchc assess --engine dask`,
+# engine/dask_datasets.py): its files → the frame scoring reads, or InputError.
+DatasetReader = Callable[[list[Path]], pd.DataFrame]
+
+
+def read_case(folder: Path, *, readers: Mapping[str, DatasetReader] | None = None) -> CaseRead:
+    """Read every file of a case once, collecting every problem; raises only when case.yaml is unusable.
+    `readers`: dataset name → how to read that dataset's files instead (hashes and problems as for the rest)."""
     folder = folder.resolve()
     case, index = read_case_file(folder)
     case_path = folder / CASE_FILE
@@ -284,15 +296,29 @@ def read_case(folder: Path) -> CaseRead:
         if not paths:
             datasets_read.append(DatasetRead(name, source.shown, None, None))
             continue
+        if readers and name in readers:
+            try:
+                frame = readers[name](paths)
+            except InputError as exc:
+                problems.extend(exc.problems)
+                datasets_read.append(DatasetRead(name, source.shown, paths[0], None))
+                continue
+            problems.extend(frame.attrs["warnings"])
+            hashes.update({shown_as: _sha256(path) for path, shown_as in files})
+            _hash_mapping(frame, folder, hashes)
+            datasets[name] = frame
+            if frame.attrs.get("rows", len(frame)) == 0:
+                problems.append(Problem.of("W045", file=case_path, line=index.line(["datasets", name]), name=name,
+                                           path=source.shown))
+            datasets_read.append(DatasetRead(name, source.shown, paths[0], frame.attrs.get("rows", len(frame))))
+            continue
         parts: list[pd.DataFrame] = []
         for path in paths:
             try:
                 if source.mapping:  # a system export read through a mapping (evidence/exports.py)
                     frame = read_export(name, path, source.mapping, case_folder=folder, units=units,
                                         where=case_path, line=index.line(["datasets", name, "mapping"]))
-                    mapping = Path(frame.attrs["mapping_file"])
-                    if folder in mapping.parents:  # a case's own mapping is evidence too; shipped ones are cchc
-                        hashes[mapping.relative_to(folder).as_posix()] = _sha256(mapping)
+                    _hash_mapping(frame, folder, hashes)
                 else:
                     frame = read_dataset(name, path, units=units)
                 problems.extend(frame.attrs["warnings"])  # unmapped columns, repeated ids (W031, W033…)

@@ -200,6 +200,17 @@ MESSAGES: dict[str, str] = {
             "cần từ 0 đến {max}",
     "W075": "tiêu chí {crit_id} không áp dụng cho hồ sơ này (not_applicable trong case.yaml): điểm thẩm định thử "
             "{value} được liệt kê nhưng không tính vào tổng",
+    # the counted datasets on Dask (issue 9, helpers M and 9A): C035–C039, W071
+    "C035": "--engine dask dừng: tệp dữ liệu có ô hoặc hàng không dùng được, lỗi đầu tiên gặp: [{first}] {detail}; "
+            "đường Dask không liệt kê mọi lỗi: chạy `cchc evidence check` để có từng hàng, cột và cách sửa",
+    "C036": "--engine dask đọc các bộ dữ liệu tính tỷ lệ từ tệp CSV; tệp này không phải CSV: lưu thành CSV (UTF-8) "
+            "hoặc bỏ --engine dask",
+    "C037": "--engine dask cần gói dask: pip install 'cchc[dask]' (hoặc bỏ --engine dask)",
+    "C038": "không nối được vào cụm Dask {address!r}: {detail}",
+    "C039": "--engine dask không dùng cùng {option}: kịch bản thêm hàng vào bộ dữ liệu, mà đường Dask chỉ giữ tổng "
+            "số; chạy kịch bản bằng đường mặc định",
+    "W071": "tệp có cảnh báo theo hàng {codes}; --engine dask không liệt kê từng hàng: chạy `cchc evidence check` "
+            "để xem từng hàng",
 }
 
 

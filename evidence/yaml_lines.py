@@ -52,13 +52,28 @@ class _Refused(yaml.MarkedYAMLError):
         self.fields = fields
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml scans and parses (a tenth of the pure-Python time: the rules are read on every run); the
+# composer above it stays PyYAML's Python one, so the alias and depth bounds below still see every node.
+try:
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # PyYAML built without libyaml: the same events, from Python
+    class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+
+
+class _Loader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
     """SafeLoader with YAML 1.2 core resolution, text keys, no duplicate keys and bounded aliases."""
 
     yaml_implicit_resolvers: dict = {}  # noqa: RUF012 - PyYAML's class-level table, rebuilt below
 
     def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+        _Parser.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
         self.aliases = 0
         self.depth = 0
 

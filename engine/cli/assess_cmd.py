@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from rich.console import Console
-
 from engine.cli.common import EXIT_OK, as_of_arg, check_unit
-from engine.locations import DEFAULT_CASE, shown
+from engine.locations import DEFAULT_CASE, find_case, shown
 from evidence.problems import InputError, Problem
 
 
@@ -40,6 +39,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="với --save: thay kết quả đã lưu cho cùng mốc khi kết quả mới khác")
     p.add_argument("--jobs", "--so-tien-trinh", dest="jobs", type=_jobs, metavar="N",
                    help="với nhiều hồ sơ: số tiến trình chấm song song (mặc định: số lõi CPU, không quá số hồ sơ)")
+    p.add_argument("--engine", choices=["pandas", "dask"], default="pandas",
+                   help="dask: đọc và cộng các bộ dữ liệu tính tỷ lệ (tệp xuất một cửa) theo khối bằng Dask, cho dữ "
+                        "liệu quá lớn cho một lần đọc; kết quả chấm như đường mặc định (docs/evidence.md)")
+    p.add_argument("--cluster", "--scheduler", dest="scheduler", metavar="ĐỊA_CHỈ",
+                   help="với --engine dask: địa chỉ bộ điều phối cụm Dask, vd tcp://10.0.0.5:8786 (mặc định: biến môi "
+                        "trường DASK_SCHEDULER_ADDRESS; không có thì chạy bằng các tiến trình trên máy này)")
     p.set_defaults(run=run)
 
 
@@ -71,7 +76,8 @@ def run_many(args: argparse.Namespace) -> int:
     for option, used in (("--unit", args.unit), ("--scenario", args.scenario), ("--save", args.save)):
         if used:
             raise InputError(Problem.of("C031", option=option, count=count))
-    runs = [*failed, *assess_many(folders, as_of=as_of, prefer=args.matcher, jobs=args.jobs)]
+    runs = [*failed, *assess_many(folders, as_of=as_of, prefer=args.matcher, jobs=args.jobs, engine=args.engine,
+                                  cluster=args.scheduler)]
     for r in runs:
         if r.result is None:
             print_problems(r.errors)
@@ -83,6 +89,8 @@ def run_many(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(ranking_report.render_json(runs, ranked))
     else:
+        from rich.console import Console
+
         console = Console(highlight=False)
         if args.detail:
             for r in runs:
@@ -94,27 +102,46 @@ def run_many(args: argparse.Namespace) -> int:
 
 
 def run_one(args: argparse.Namespace) -> int:
-    from engine import history, scenario
-    from engine.pipeline import assessor, prepare
-    from engine.reports import json_result, terminal, terminal_runs
-
     as_of = as_of_arg(args.as_of)
-    scheme, evidence = prepare(args.case)
+    folder = find_case(args.case)  # C002 and C001 are said before pandas, pydantic and rich are loaded
+    if args.engine == "dask" and args.scenario:
+        raise InputError(Problem.of("C039", option="--scenario"))
+
+    from engine.pipeline import assessor, prepare
+
+    if args.engine == "dask":
+        from engine.dask_datasets import prepare_on_dask
+
+        scheme, evidence = prepare_on_dask(folder, as_of, address=args.scheduler)
+    else:
+        scheme, evidence = prepare(folder)
     check_unit(args.unit, evidence.units, evidence.folder)
     engine = assessor(scheme, evidence, prefer=args.matcher)
-    result = engine.assess(evidence, as_of=as_of)
+    result = replace(engine.assess(evidence, as_of=as_of), dataset_engine=args.engine)
     projected, planned = None, None
     if args.scenario:
+        from engine import scenario
+
         planned = scenario.load_scenario(Path(args.scenario), scheme, evidence, current=result.as_of)
         projected = scenario.project(engine, planned)
-    saved = history.save(result, evidence.folder, overwrite=args.overwrite) if args.save else None
+    saved = None
+    if args.save:
+        from engine import history
+
+        saved = history.save(result, evidence.folder, overwrite=args.overwrite)
     if args.unit:
         result = result.for_unit(args.unit)
         projected = projected.for_unit(args.unit) if projected else None
-    console = Console(highlight=False)
     if args.format == "json":
+        from engine.reports import json_result
+
         print(json_result.render(result, scenario=projected, scenario_name=args.scenario))
     else:
+        from rich.console import Console
+
+        from engine.reports import terminal, terminal_runs
+
+        console = Console(highlight=False)
         terminal.render(result, console, detail=args.detail)
         if projected is not None and planned is not None:
             terminal_runs.render_scenario(result, projected, args.scenario, console, planned.title)

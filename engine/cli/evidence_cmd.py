@@ -16,15 +16,17 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.cli.common import EXIT_OK, EXIT_PROBLEMS
 from engine.locations import find_case, find_scheme, shown
-from engine.scheme import DeadlineRequirement, DocumentRequirement, InputRequirement, RateRequirement, Scheme
-from engine.scheme_loader import load_scheme
-from evidence.case_file import CaseFile
 from evidence.dates import format_date
-from evidence.excel_template import OtherDuty, TemplateRow
 from evidence.problems import InputError, Problem, did_you_mean
+
+if TYPE_CHECKING:  # imported where used: `cchc --help` must not load pydantic models and pandas
+    from engine.scheme import Scheme
+    from evidence.case_file import CaseFile
+    from evidence.excel_template import OtherDuty, TemplateRow
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,6 +68,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def template_rows(scheme: Scheme, unit: str, case: CaseFile) -> tuple[list[TemplateRow], list[OtherDuty]]:
     """The unit's document requirements as template rows, and what else it owes (datasets, entered values)."""
+    from engine.scheme import DeadlineRequirement, DocumentRequirement, InputRequirement, RateRequirement
+    from evidence.excel_template import OtherDuty, TemplateRow
+
     rows: list[TemplateRow] = []
     others: list[OtherDuty] = []
     for crit in scheme.criteria():
@@ -88,6 +93,7 @@ def template_rows(scheme: Scheme, unit: str, case: CaseFile) -> tuple[list[Templ
 
 def _case_and_scheme(name: str | None) -> tuple[Path, CaseFile, dict[str, str], Scheme]:
     """Only what a template needs: one unit's template must not wait on another unit's bad rows."""
+    from engine.scheme_loader import load_scheme
     from evidence.case import UNITS_FILE, load_units, read_case_file
 
     folder = find_case(name).resolve()

@@ -15,8 +15,7 @@ from pathlib import Path
 
 from engine import locations
 from engine.cli.common import EXIT_OK, EXIT_PROBLEMS
-from engine.locations import rules_root, shown, working_rules
-from engine.scheme_loader import SCHEME_FILE
+from engine.locations import SCHEME_FILE, rules_root, shown, working_rules
 from evidence.formatting import points
 from evidence.problems import InputError, Problem, did_you_mean
 

@@ -160,8 +160,10 @@ def to_dict(a: Assessment) -> dict[str, Any]:
 
 def manifest(a: Assessment) -> dict[str, Any]:
     """What produced the result (engine/manifest.py): enough for `cchc verify` to run it again and compare."""
+    engine = {} if a.dataset_engine == "pandas" else {"engine": a.dataset_engine}  # the default is not written
     return {
         "cchc_version": a.engine_version,
+        **engine,
         "case": a.case_id,
         "scheme": {"id": a.scheme_id, "version": a.scheme_version, "rules_sha256": a.rules_hash,
                    "rule_files_sha256": dict(sorted(a.rules_files.items()))},

@@ -1,0 +1,116 @@
+"""`cchc --help` and every error said before a case is read must not load the heavy libraries.
+
+pandas alone costs more than the whole help text; pydantic models, openpyxl, durable-rules and rich
+are only needed once a case is actually read and scored. Each check runs a fresh interpreter (the test
+session has long imported everything) and reports which heavy modules `main()` left in sys.modules.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import ROOT
+
+HEAVY = ("pandas", "numpy", "pydantic", "openpyxl", "durable", "rich", "pyarrow", "dask")
+
+PROBE = """
+import contextlib, io, json, sys
+from engine.cli import main
+argv = json.loads(sys.argv[1])
+err = io.StringIO()
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+loaded = [m for m in json.loads(sys.argv[2]) if m in sys.modules]
+print(json.dumps({"code": code, "err": err.getvalue(), "loaded": loaded}))
+"""
+
+
+def _loaded_by(argv: list[str]) -> dict:
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(HEAVY)],
+                          cwd=ROOT, capture_output=True, text=True, check=True, timeout=120)
+    return json.loads(done.stdout)
+
+
+def test_help_loads_no_heavy_library() -> None:
+    seen = _loaded_by(["--help"])
+    assert seen["code"] == 0
+    assert seen["loaded"] == []
+
+
+def test_usage_error_loads_no_heavy_library() -> None:
+    seen = _loaded_by(["assess", "--format", "yaml"])
+    assert seen["code"] == 2
+    assert "--format" in seen["err"]
+    assert seen["loaded"] == []
+
+
+def test_unknown_case_is_said_before_pandas_is_loaded() -> None:
+    seen = _loaded_by(["assess", "khong-co-ho-so-nay"])
+    assert seen["code"] == 2
+    assert "C002" in seen["err"] or "không tìm thấy hồ sơ" in seen["err"]
+    assert seen["loaded"] == []
+
+
+def test_bad_as_of_is_said_before_pandas_is_loaded() -> None:
+    seen = _loaded_by(["assess", "--as-of", "31/02/2023"])
+    assert seen["code"] == 2
+    assert seen["loaded"] == []
+
+
+def test_dask_with_a_scenario_is_refused_before_pandas_or_dask_is_loaded() -> None:
+    seen = _loaded_by(["assess", "--engine", "dask", "--scenario", "kich-ban.yaml"])
+    assert seen["code"] == 2
+    assert "C039" in seen["err"]
+    assert seen["loaded"] == []
+
+
+COMMANDS = [["assess"], ["report"], ["history"], ["verify"], ["rules", "check"], ["rules", "test"],
+            ["rules", "docs"], ["rules", "diff"], ["evidence", "template"], ["evidence", "scan"],
+            ["evidence", "check"]]
+
+
+@settings(max_examples=12, deadline=None)
+@given(command=st.sampled_from(COMMANDS),
+       junk=st.text(alphabet="abcxyz-đư0", min_size=1, max_size=8),
+       help_too=st.booleans())
+def test_any_command_help_or_usage_error_loads_no_heavy_library(command: list[str], junk: str,
+                                                                help_too: bool) -> None:
+    argv = [*command, "--help"] if help_too else [*command, f"--khong-co-{junk}"]
+    seen = _loaded_by(argv)
+    assert seen["code"] == (0 if help_too else 2)
+    assert seen["loaded"] == []
+
+
+AGREE = """
+import json, sys
+if sys.argv[1] == "python":
+    sys.modules["yaml.cyaml"] = None  # PyYAML without libyaml: the pure-Python parser
+from pathlib import Path
+from evidence import yaml_lines
+out = {}
+for path in sorted(Path("rules").rglob("*.yaml")) + sorted(Path("cases").rglob("*.yaml")):
+    data, index = yaml_lines.load_yaml(path)
+    out[str(path)] = [data, sorted(map(list, index._lines.items()), key=repr)]
+print(yaml_lines._Parser.__module__)
+print(json.dumps(out, default=str, sort_keys=True))
+"""
+
+
+def test_libyaml_and_the_python_parser_read_every_shipped_file_alike() -> None:
+    """libyaml only speeds the parse up: the data and every line number must be the same as PyYAML's own."""
+    runs = {}
+    for parser in ("libyaml", "python"):
+        done = subprocess.run([sys.executable, "-c", AGREE, parser], cwd=ROOT, capture_output=True, text=True,
+                              check=True, timeout=300)
+        module, data = done.stdout.splitlines()
+        runs[parser] = (module, data)
+    assert runs["python"][0] == "evidence.yaml_lines"  # the fallback really ran
+    assert runs["libyaml"][1] == runs["python"][1]
