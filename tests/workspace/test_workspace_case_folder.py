@@ -30,7 +30,8 @@ def test_the_workspace_and_cchc_assess_give_the_same_json(workspace, tccb, tmp_p
     from test_workspace_uploads import report_docx
 
     item = next(i for i in workspace.checklist(thanh_tra, "thanh-tra") if i.criterion == "2.2")
-    staged = workspace.stage_document(thanh_tra, "thanh-tra", item.key, "bc.docx", report_docx())
+    document = report_docx()
+    staged = workspace.stage_document(thanh_tra, "thanh-tra", item.key, "bc.docx", document)
     workspace.confirm_document(thanh_tra, staged.id, staged.reference, "20/11/2023", "BC", staged.subject)
     folder = workspace.export_case(tmp_path / "export")
     mine = json.loads(json.dumps(to_dict(workspace.assessment()), ensure_ascii=False, default=str))
@@ -39,7 +40,7 @@ def test_the_workspace_and_cchc_assess_give_the_same_json(workspace, tccb, tmp_p
     assert mine == assess_json(folder, capsys)
     assert mine["total"] == 76.66
     uploaded = next((folder / "tai-lieu" / "thanh-tra").iterdir())
-    assert uploaded.read_bytes() == report_docx()
+    assert uploaded.read_bytes() == document
 
 
 def test_import_then_export_scores_as_the_original(workspace, tmp_path, capsys) -> None:
