@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import SEED
-from workspace.db.models import Blob, RegisterRow, StagedRow
+from workspace.db.models import Blob, StagedRow
 from workspace.service import Role, Workspace
 
 UNIT_PASSWORD = "mat-khau-don-vi-2026"
