@@ -137,3 +137,20 @@ def test_reports_come_from_the_engine_s_writers(workspace, tccb) -> None:
         assert data.startswith(magic) and name.endswith(kind)
     name, data = workspace.report(tccb, "html")
     assert "75,66" in data.decode()
+
+
+def test_a_case_the_engine_refuses_is_not_imported(tmp_path) -> None:
+    import shutil
+
+    broken = tmp_path / "ho-so"
+    shutil.copytree(SEED, broken)
+    (broken / "units.yaml").write_text("- not a mapping\n", encoding="utf-8")
+    ws = Workspace.open(tmp_path / "data")
+    try:
+        with pytest.raises(Invalid) as refused:
+            ws.import_case(broken)
+        assert refused.value.code == "C127"
+        assert "E009" in [p.code for p in refused.value.problems]
+        assert ws.is_empty()
+    finally:
+        ws.close()

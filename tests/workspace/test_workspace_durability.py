@@ -103,6 +103,7 @@ def test_a_crash_between_file_and_commit_leaves_no_half_row_and_no_orphan(worksp
     reopened = Workspace.open(data_dir, db_url)
     try:
         assert orphan not in files_on_disk(data_dir)
+        assert [w.code for w in reopened.warnings] == ["W100"]
         assert not list((data_dir / "files" / "tmp").iterdir())
         assert (count(reopened, StagedRow), count(reopened, Blob)) == (rows, known)
         assert files_on_disk(data_dir) == {b for b in files_on_disk(data_dir)}  # every file left has its row
