@@ -440,6 +440,8 @@ class Workspace:
             raise Invalid("C120", crit=criterion, detail=f"{points!r} không phải một số") from None
         if not value.is_finite() or value < 0 or value > crit.max:
             raise Invalid("C120", crit=criterion, detail=f"phải từ 0 đến {crit.max}")
+        if value != value.quantize(Decimal("0.01")):  # the engine reads at most 2 decimals and never rounds
+            raise Invalid("C120", crit=criterion, detail="ghi tối đa 2 chữ số thập phân")
         if not note.strip():
             raise Invalid("C121", crit=criterion)
         with self.store.write() as session:

@@ -107,7 +107,8 @@ def test_the_mock_appraisal_is_kept_in_history_and_written_on_export(workspace, 
     unit = workspace.create_account(tccb, "thanhtra", "Thanh tra", Role.UNIT, "thanh-tra", "mat-khau-thanh-tra")
     with pytest.raises(Forbidden):
         workspace.appraise(unit, "2.2", "1", "x")
-    for points, note in (("1.5", "quá điểm tối đa"), ("-0.1", "âm"), ("abc", "không phải số"), ("0.5", "  ")):
+    for points, note in (("1.5", "quá điểm tối đa"), ("-0.1", "âm"), ("abc", "không phải số"), ("0.5", "  "),
+                         ("0.125", "3 chữ số thập phân"), ("NaN", "không phải số")):
         with pytest.raises(Invalid):
             workspace.appraise(tccb, "2.2", points, note)
     with pytest.raises(NotFound):
