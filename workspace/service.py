@@ -17,6 +17,7 @@ from typing import Literal
 
 from sqlalchemy import select
 
+from engine.reports import WRITERS
 from engine.reports.inputs import ReportInputs
 from engine.results import Assessment
 from evidence.dates import DateError, format_date, parse_date
@@ -35,8 +36,9 @@ __all__ = ["Account", "ChecklistItem", "Forbidden", "Invalid", "LoginRefused", "
            "Role", "Session", "Staged", "Workspace", "WorkspaceError"]
 
 H = {key: header for key, (header, _) in COLUMNS.items()}
-REPORTS = {"xlsx": ("engine.reports.workbook", "ket-qua.xlsx"), "html": ("engine.reports.html_report", "bao-cao.html"),
-           "docx": ("engine.reports.plan", "ke-hoach.docx")}
+# download kind → the `cchc report` writer (engine.reports.WRITERS) and the file name it gets
+REPORTS = {"xlsx": ("ket-qua", "ket-qua.xlsx"), "html": ("bao-cao", "bao-cao.html"),
+           "docx": ("ke-hoach", "ke-hoach.docx")}
 MIME = {".pdf": "application/pdf",
         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".csv": "text/csv"}
@@ -208,7 +210,8 @@ class Workspace:
         self._fresh(actor)
         if kind not in REPORTS:
             raise NotFound("C103", what=f"loại tài liệu {kind!r}")
-        module, name = REPORTS[kind]
+        writer, name = REPORTS[kind]
+        module = WRITERS[writer][0]
         inputs = self.report_inputs()
         if actor.role is Role.UNIT and actor.unit:
             inputs = ReportInputs(inputs.result.for_unit(actor.unit), history=inputs.history)
