@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -210,8 +211,10 @@ def _appended(original: bytes, rows: list[dict[str, str]]) -> bytes:
     return ("\ufeff" + _csv_text(records)).encode("utf-8")
 
 
-def export(store: Store, blobs: BlobStore, target: Path, *, runs: bool = True) -> int:
-    """Write the case folder into `target` (empty or new); the revision written."""
+def export(store: Store, blobs: BlobStore, target: Path, *, runs: bool = True,
+           extra: Sequence[tuple[dict[str, str], bytes]] = ()) -> int:
+    """Write the case folder into `target` (empty or new); the revision written.
+    `extra`: register rows not (yet) kept, with their files — what a preview scores before a person confirms."""
     with store.read() as session:
         snap = snapshot(session, runs=runs)
     target.mkdir(parents=True, exist_ok=True)
@@ -222,6 +225,10 @@ def export(store: Store, blobs: BlobStore, target: Path, *, runs: bool = True) -
         cells = json.loads(row.cells)
         if row.sha256 and cells.get(COLUMNS["file"][0]):
             _write(target, cells[COLUMNS["file"][0]], blobs.read(row.sha256))
+    for cells, data in extra:
+        added.append(cells)
+        if cells.get(COLUMNS["file"][0]):
+            _write(target, cells[COLUMNS["file"][0]], data)
     if added:
         register = inside(target, snap.register_path)
         if register.is_dir():

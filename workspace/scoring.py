@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -55,6 +56,18 @@ class Scorer:
                 result = assessor(scheme, evidence).assess(evidence)
             self._cached = Scored(written, result, scheme)
             return self._cached
+
+    def preview(self, extra: Sequence[tuple[dict[str, str], bytes]]) -> Assessment:
+        """The engine's result if these register rows were kept too; nothing is written or cached."""
+        from engine.pipeline import assessor, prepare
+
+        with tempfile.TemporaryDirectory(prefix="cchc-preview-") as folder:
+            case_store.export(self.store, self.blobs, Path(folder), runs=False, extra=extra)
+            try:
+                scheme, evidence = prepare(Path(folder))
+            except InputError as exc:  # rows are checked by the register reader before: a bug here
+                raise RuntimeError(f"hồ sơ xem trước không chấm được: {exc}") from exc
+            return assessor(scheme, evidence).assess(evidence)
 
 
 def item_key(criterion: str, requirement: str, label: str) -> str:

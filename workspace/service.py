@@ -30,10 +30,10 @@ from workspace.db import migrate
 from workspace.db.models import AccountRow, AppraisalRow, CaseFileRow, InputRow, RegisterRow, StagedRow, State
 from workspace.errors import Forbidden, Invalid, LoginRefused, LoginThrottled, NotFound, WorkspaceError
 from workspace.store import Store
-from workspace.types import Account, ChecklistItem, Role, Session, Staged
+from workspace.types import Account, ChecklistItem, Preview, Role, Session, Staged
 
 __all__ = ["Account", "ChecklistItem", "Forbidden", "Invalid", "LoginRefused", "LoginThrottled", "NotFound",
-           "Role", "Session", "Staged", "Workspace", "WorkspaceError"]
+           "Preview", "Role", "Session", "Staged", "Workspace", "WorkspaceError"]
 
 H = {key: header for key, (header, _) in COLUMNS.items()}
 # download kind → the `cchc report` writer (engine.reports.WRITERS) and the file name it gets
@@ -333,6 +333,24 @@ class Workspace:
             read = inspect_register(path, case_folder=root, units=self.units())
         if read.errors:
             raise Invalid.of(read.errors)
+
+    def preview_document(self, actor: Account, staged_id: int, reference: str, issued: str, kind: str,
+                         subject: str) -> Preview:
+        """Whether this document, as the person would confirm it, meets its item and what the total becomes:
+        the engine scores the case with the row added, in a scratch folder; nothing is kept."""
+        actor, staged = self._staged_row(actor, staged_id, write=True)
+        scored = self.scored()
+        item = scoring.find_item(scored, staged.unit, staged.item_key)
+        if item is None:
+            raise NotFound("C103", what="mục này trong danh sách của đơn vị (có thể đã được đáp ứng)")
+        cells = self._document_cells(scored, item, staged, reference, issued, kind, subject)
+        data = self.blobs.read(staged.sha256)
+        self._check_rows([cells], {cells[H["file"]]: data})
+        after = self.scorer.preview([(cells, data)])
+        criterion = next(c for c in after.criteria if c.id == item.criterion)
+        met = item.requirement in criterion.met
+        reasons = () if met else tuple(line for line in criterion.trace if item.label in line)
+        return Preview(before=scored.assessment.total, after=after.total, met=met, reasons=reasons)
 
     def discard(self, actor: Account, staged_id: int) -> None:
         actor, staged = self._staged_row(actor, staged_id, write=True)

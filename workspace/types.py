@@ -58,3 +58,13 @@ class Staged:
     kind: str | None
     subject: str | None
     problems: list[str]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What confirming a staged document would do, as the engine scores it before anything is kept."""
+
+    before: Decimal  # the department's total now
+    after: Decimal  # its total with the document
+    met: bool  # whether the item's requirement is met with it
+    reasons: tuple[str, ...]  # the engine's words on the requirement when it is still not met

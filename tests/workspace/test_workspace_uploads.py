@@ -173,3 +173,31 @@ def test_a_pdf_without_a_text_layer_is_staged_saying_why(workspace, thanh_tra) -
                                       b"%PDF-1.4\n%%EOF\n")
     assert staged.reference is None
     assert staged.problems[0].startswith("không đọc được đầu văn bản của 'scan.pdf'")
+
+
+def test_a_preview_says_before_confirming_whether_the_document_counts(workspace, thanh_tra) -> None:
+    """The clerk sees, on the confirmation page, what the engine will conclude: the Sở's report meets 2.2 and
+    adds 1,00; Thanh tra's own "BC-TTr" is found failing, with the engine's reason. Nothing is kept."""
+    before = workspace.assessment().total
+    item = item_2_2(workspace, thanh_tra)
+    own = workspace.stage_document(thanh_tra, "thanh-tra", item.key, "bc.docx", report_docx("15/BC-TTr"))
+    said = workspace.preview_document(thanh_tra, own.id, own.reference, "20/11/2023", own.kind, own.subject)
+    assert (said.before, said.after, said.met) == (before, before, False)
+    assert any("TTr" in line and "SNN" in line for line in said.reasons), said.reasons
+
+    sos = workspace.stage_document(thanh_tra, "thanh-tra", item.key, "bc2.docx", report_docx())
+    said = workspace.preview_document(thanh_tra, sos.id, sos.reference, "20/11/2023", sos.kind, sos.subject)
+    assert said.met and said.reasons == () and said.after - said.before == Decimal("1.00")
+
+    assert workspace.assessment().total == before  # previews keep nothing
+    assert {workspace.staged(thanh_tra, s.id).id for s in (own, sos)} == {own.id, sos.id}
+    with pytest.raises(Invalid):  # the same checks as confirming
+        workspace.preview_document(thanh_tra, sos.id, sos.reference, "31/02/2023", sos.kind, sos.subject)
+
+
+def test_another_unit_cannot_preview(workspace, thanh_tra, tccb) -> None:
+    staged = workspace.stage_document(thanh_tra, "thanh-tra", item_2_2(workspace, thanh_tra).key, "bc.docx",
+                                      report_docx())
+    van_phong = workspace.create_account(tccb, "vanphong", "Văn phòng", Role.UNIT, "van-phong", "mat-khau-van-phong")
+    with pytest.raises(NotFound):
+        workspace.preview_document(van_phong, staged.id, staged.reference, "20/11/2023", staged.kind, staged.subject)
