@@ -11,12 +11,21 @@ import os
 import sys
 from collections.abc import Sequence
 
-from engine.cli import assess_cmd, doctor_cmd, evidence_cmd, history_cmd, report_cmd, rules_cmd, verify_cmd
+from engine.cli import (
+    assess_cmd,
+    doctor_cmd,
+    evidence_cmd,
+    history_cmd,
+    report_cmd,
+    rules_cmd,
+    serve_cmd,
+    verify_cmd,
+)
 from engine.cli.common import EXIT_INPUT, EXIT_INTERNAL, print_problems
 from engine.cli.parser import VietnameseArgumentParser
 from evidence.problems import InputError, Problem
 
-COMMAND_GROUPS = [assess_cmd, report_cmd, history_cmd, verify_cmd, rules_cmd, evidence_cmd, doctor_cmd]
+COMMAND_GROUPS = [assess_cmd, report_cmd, history_cmd, verify_cmd, rules_cmd, evidence_cmd, doctor_cmd, serve_cmd]
 
 
 def _parser() -> VietnameseArgumentParser:
