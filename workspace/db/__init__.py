@@ -1,0 +1,1 @@
+"""The workspace's database: models, the engine factory, migrations applied on open."""
