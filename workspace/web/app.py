@@ -32,7 +32,7 @@ SECURITY_HEADERS = {
 
 def create_app(workspace: Workspace, settings: WebSettings | None = None) -> FastAPI:
     settings = settings or WebSettings()
-    app = FastAPI(title="cchc", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="cchc", docs_url=None, redoc_url=None, openapi_url=None, redirect_slashes=False)
     app.state.workspace = workspace
     app.state.settings = settings
     app.state.notices = Notices()

@@ -6,10 +6,10 @@ refused (403, C140) and nothing changes.
 """
 
 import secrets
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
@@ -59,16 +59,20 @@ def role(*roles: Role) -> Callable[..., Visitor]:
     return check
 
 
-def form_of(*roles: Role) -> Callable[..., Coroutine[Any, Any, Visitor]]:
+def form_of(*roles: Role) -> Callable[..., AsyncIterator[Visitor]]:
     """Like `role`, for a form post: the form's `csrf` field must be this session's token (C140)."""
     allowed = role(*roles)
 
     # no `from __future__ import annotations` in this module: FastAPI must see `allowed`, a closure variable
-    async def check(request: Request, visitor: Annotated[Visitor, Depends(allowed)]) -> Visitor:
-        sent = (await request.form()).get("csrf")
-        if not isinstance(sent, str) or not secrets.compare_digest(sent.encode(), visitor.session.csrf.encode()):
-            raise Refused(403, "C140")
-        return visitor
+    async def check(request: Request, visitor: Annotated[Visitor, Depends(allowed)]) -> AsyncIterator[Visitor]:
+        form = await request.form()
+        try:
+            sent = form.get("csrf")
+            if not isinstance(sent, str) or not secrets.compare_digest(sent.encode(), visitor.session.csrf.encode()):
+                raise Refused(403, "C140")
+            yield visitor
+        finally:  # files of a form the route does not read are closed too
+            await form.close()
 
     return check
 

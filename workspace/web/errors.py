@@ -68,6 +68,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_form(request: Request, exc: RequestValidationError) -> Response:
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):  # /xac-nhan/abc: no such page
+            return _refusal(request, 404, "C144", render("C144"))
         lines = []
         for error in exc.errors():
             name = str(error.get("loc", ("", ""))[-1])

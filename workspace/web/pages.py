@@ -7,6 +7,7 @@ report's chart macro and draws the very same charts.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from functools import cache
 from typing import Any
@@ -29,6 +30,7 @@ def environment() -> Environment:
         autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
     env.filters.update(points=points, day=day, percent=lambda v: percent(v / 100))
+    env.tests["match"] = lambda value, pattern: re.match(pattern, str(value)) is not None
     env.globals.update(STATUS=STATUS, ITEM_STATE=ITEM_STATE, STANDING=STANDING, ROLE_WORDS=ROLE_WORDS)
     return env
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from evidence.formatting import points
+from evidence.references import DOCUMENT_KINDS
 from workspace.service import Role
 from workspace.web.auth import Visitor, form_of, own_unit, role, settings_of, workspace_of
 from workspace.web.errors import Refused
@@ -69,7 +70,7 @@ def confirm_page(request: Request, staged_id: int, visitor: Actor) -> Response:
     staged = ws.staged(visitor.account, staged_id)
     own_unit(visitor, staged.unit)
     item = next((i for i in ws.checklist(visitor.account, staged.unit) if i.key == staged.item_key), None)
-    return page(request, "confirm.html.j2", staged=staged, item=item, a=ws.assessment(),
+    return page(request, "confirm.html.j2", staged=staged, item=item, a=ws.assessment(), kinds=DOCUMENT_KINDS,
                 unit_name=ws.units().get(staged.unit, staged.unit))
 
 
