@@ -222,6 +222,7 @@ MESSAGES: dict[str, str] = {
     "C128": "tên tệp {name!r} có ký tự không dùng được trong tên tệp",
     "C129": "mật khẩu không được để trống; không có mật khẩu mặc định",
     "C130": "đơn vị {unit!r} không có trong units.yaml{hint}",
+    "C131": "hàng của đơn vị {unit!r}: sổ tải lên ở trang của đơn vị {own!r} chỉ nhận tài liệu của đơn vị ấy",
     "E100": "không mở được cơ sở dữ liệu {url}: {detail}",
     "E101": "cơ sở dữ liệu ở phiên bản {found}, mới hơn bản cchc này biết ({known}): hãy cài cchc mới hơn",
     "E102": "bản sao lưu {path} không dùng được: {detail}",

@@ -345,16 +345,19 @@ class Workspace:
         name = uploads.shown_name(filename)
         uploads.check_size(name, data, self.max_upload)
         suffix = uploads.content_type(name, data, (".xlsx", ".csv"))
-        rows = read_register(name, data, suffix, unit, self.units())
+        rows, untouched = read_register(name, data, suffix, unit, self.units())
         if not rows:
             raise Invalid("C126", name=name)
         with self.store.write() as session:
-            for cells in rows:
-                session.add(RegisterRow(unit=unit, origin="workspace", cells=json.dumps(cells, ensure_ascii=False),
-                                        sha256=None, created_by=actor.username, created_at=audit.now()))
+            have = {r.cells for r in session.scalars(select(RegisterRow).where(RegisterRow.unit == unit))}
+            added = [c for c in (json.dumps(cells, ensure_ascii=False) for cells in rows) if c not in have]
+            for text in dict.fromkeys(added):  # the same register uploaded twice adds nothing the second time
+                session.add(RegisterRow(unit=unit, origin="workspace", cells=text, sha256=None,
+                                        created_by=actor.username, created_at=audit.now()))
             audit.record(session, actor.username, "register.import", f"register:{unit}",
-                         after={"file": name, "rows": rows})
-        return len(rows)
+                         after={"file": name, "added": len(dict.fromkeys(added)), "already_there": len(rows) -
+                                len(dict.fromkeys(added)), "untouched_template_rows": untouched})
+        return len(dict.fromkeys(added))
 
     def register_rows(self, actor: Account, unit: str | None = None) -> list[dict[str, str]]:
         actor = self._fresh(actor)

@@ -43,11 +43,13 @@ class Store:
     def write(self, *, case: bool = True) -> Iterator[DbSession]:
         """A write transaction holding the writers' lock. `case`: it changes what the case holds, so the
         revision (`session.info['revision']`) moves on and the cached assessment is stale; sessions and
-        login failures leave it (they take SQLite's lock all the same, and need no lock on PostgreSQL)."""
+        login failures leave it. Either way the writers' lock is held from the first line: BEGIN IMMEDIATE on
+        SQLite, the state row FOR UPDATE on PostgreSQL."""
         with DbSession(self.writer, expire_on_commit=False) as session, session.begin():
+            # the lock is taken now, before the caller writes any file (the sweep holds it too)
             if case:
                 session.execute(update(State).where(State.id == 1).values(revision=State.revision + 1))
-                session.info["revision"] = session.scalar(select(State.revision).where(State.id == 1))
+            session.info["revision"] = session.scalar(select(State.revision).where(State.id == 1).with_for_update())
             yield session
 
     def revision(self) -> int:

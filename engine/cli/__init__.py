@@ -20,12 +20,14 @@ from engine.cli import (
     rules_cmd,
     serve_cmd,
     verify_cmd,
+    workspace_cmd,
 )
 from engine.cli.common import EXIT_INPUT, EXIT_INTERNAL, print_problems
 from engine.cli.parser import VietnameseArgumentParser
 from evidence.problems import InputError, Problem
 
-COMMAND_GROUPS = [assess_cmd, report_cmd, history_cmd, verify_cmd, rules_cmd, evidence_cmd, doctor_cmd, serve_cmd]
+COMMAND_GROUPS = [assess_cmd, report_cmd, history_cmd, verify_cmd, rules_cmd, evidence_cmd, doctor_cmd, workspace_cmd,
+                  serve_cmd]
 
 
 def _parser() -> VietnameseArgumentParser:

@@ -1,0 +1,175 @@
+"""`cchc workspace …`: the web workspace's data from the command line (docs/workspace.md).
+
+    cchc workspace create-admin [--username tccb] [--password-stdin]   the first TCCB account
+    cchc workspace import HỒ_SƠ        start a workspace from a case folder
+    cchc workspace export THƯ_MỤC      write the workspace's case folder (`cchc assess` reads it)
+    cchc workspace backup THƯ_MỤC      a consistent copy of the database and the files
+    cchc workspace restore BẢN_SAO     a workspace rebuilt from such a copy
+
+Every command takes --data DIR (default ./cchc-workspace) and --db URL (default: SQLite in DIR). The
+workspace package is imported here only, lazily: nothing else in engine/ knows of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from engine.cli.common import EXIT_INPUT, EXIT_OK, print_problems
+from engine.locations import find_case
+from evidence.problems import Problem
+
+DEFAULT_DATA = "cchc-workspace"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("workspace", help="kho dữ liệu dùng chung (cchc serve): tạo tài khoản, nhập, xuất, sao lưu",
+                       description="Quản lý kho dữ liệu của trang làm việc chung (cchc serve) từ dòng lệnh. "
+                                   "Xem docs/workspace.md.")
+    commands = p.add_subparsers(dest="workspace_command", required=True, metavar="VIỆC")
+
+    def common(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--data", default=DEFAULT_DATA, metavar="THƯ_MỤC",
+                            help=f"thư mục dữ liệu: workspace.db và files/ (mặc định: ./{DEFAULT_DATA})")
+        parser.add_argument("--db", metavar="URL",
+                            help="cơ sở dữ liệu, vd postgresql://user@host/cchc (mặc định: SQLite trong --data)")
+
+    admin = commands.add_parser("create-admin", help="tạo tài khoản Phòng TCCB đầu tiên (không có mật khẩu mặc định)",
+                                description="Tạo một tài khoản Phòng TCCB. Mật khẩu được hỏi hai lần (không hiện "
+                                            "trên màn hình), hoặc đọc một dòng từ đầu vào chuẩn với --password-stdin.")
+    common(admin)
+    admin.add_argument("--username", default="tccb", metavar="TÊN", help="tên đăng nhập (mặc định: tccb)")
+    admin.add_argument("--full-name", "--ho-ten", dest="full_name", default="Phòng Tổ chức cán bộ", metavar="TÊN",
+                       help="tên hiển thị")
+    admin.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn")
+    admin.set_defaults(run=run_create_admin)
+
+    imp = commands.add_parser("import", help="bắt đầu kho dữ liệu từ một thư mục hồ sơ",
+                              description="Nhập một thư mục hồ sơ vào kho dữ liệu còn trống.")
+    imp.add_argument("case", metavar="HỒ_SƠ", help="thư mục hồ sơ hoặc tên hồ sơ có sẵn")
+    common(imp)
+    imp.set_defaults(run=run_import)
+
+    exp = commands.add_parser("export", help="xuất hồ sơ của kho dữ liệu thành thư mục hồ sơ (cchc assess đọc được)",
+                              description="Ghi toàn bộ hồ sơ của kho dữ liệu vào một thư mục mới: case.yaml, sổ "
+                                          "đăng ký, bộ dữ liệu, giá trị nhập ngoài, thẩm định thử, tài liệu, lịch sử.")
+    exp.add_argument("target", metavar="THƯ_MỤC", help="thư mục đích (mới hoặc rỗng)")
+    common(exp)
+    exp.set_defaults(run=run_export)
+
+    bak = commands.add_parser("backup", help="sao lưu nhất quán cơ sở dữ liệu và các tệp",
+                              description="Sao lưu cơ sở dữ liệu (một ảnh chụp nhất quán) và các tệp vào thư mục mới.")
+    bak.add_argument("target", metavar="THƯ_MỤC", help="thư mục đích (mới hoặc rỗng)")
+    common(bak)
+    bak.set_defaults(run=run_backup)
+
+    res = commands.add_parser("restore", help="dựng lại kho dữ liệu từ một bản sao lưu",
+                              description="Dựng lại kho dữ liệu từ bản sao lưu vào --data mới (và --db là một cơ "
+                                          "sở dữ liệu PostgreSQL rỗng, nếu bản sao lưu lấy từ PostgreSQL).")
+    res.add_argument("source", metavar="BẢN_SAO", help="thư mục bản sao lưu (cchc workspace backup)")
+    common(res)
+    res.set_defaults(run=run_restore)
+
+
+def _fail(error: Exception) -> int:
+    """A WorkspaceError as the CLI prints any input problem: one line each, exit 2."""
+    problems = getattr(error, "problems", None) or [Problem(error.code, error.message)]  # type: ignore[attr-defined]
+    print_problems(problems)
+    print(f"({len(problems)} lỗi; dừng.)", file=sys.stderr)
+    return EXIT_INPUT
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from workspace.service import Workspace
+
+    return Workspace.open(Path(args.data), args.db)
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Mật khẩu: ")
+    if getpass.getpass("Nhập lại mật khẩu: ") != first:
+        from workspace.errors import Invalid
+
+        raise Invalid("C124")
+    return first
+
+
+def run_create_admin(args: argparse.Namespace) -> int:
+    from workspace.service import Role, WorkspaceError
+
+    try:
+        password = _password(args)
+        ws = _open(args)
+        try:
+            account = ws.create_account(None, args.username, args.full_name, Role.TCCB, None, password)
+        finally:
+            ws.close()
+    except WorkspaceError as exc:
+        return _fail(exc)
+    print(f"Đã tạo tài khoản Phòng TCCB «{account.username}» trong {args.db or args.data}.")
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from workspace.service import WorkspaceError
+
+    folder = find_case(args.case)
+    try:
+        ws = _open(args)
+        try:
+            ws.import_case(folder)
+            total = ws.assessment().total
+            title = ws.title()
+        finally:
+            ws.close()
+    except WorkspaceError as exc:
+        return _fail(exc)
+    print(f"Đã nhập hồ sơ «{title}» vào {args.db or args.data}: {str(total).replace('.', ',')} điểm.")
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from workspace.service import WorkspaceError
+
+    try:
+        ws = _open(args)
+        try:
+            target = ws.export_case(Path(args.target))
+        finally:
+            ws.close()
+    except WorkspaceError as exc:
+        return _fail(exc)
+    print(f"Đã xuất hồ sơ vào {target}; chấm: cchc assess {target}")
+    return EXIT_OK
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from workspace.service import WorkspaceError
+
+    try:
+        ws = _open(args)
+        try:
+            target = ws.backup(Path(args.target))
+        finally:
+            ws.close()
+    except WorkspaceError as exc:
+        return _fail(exc)
+    print(f"Đã sao lưu vào {target}; khôi phục: cchc workspace restore {target} --data <thư mục mới>")
+    return EXIT_OK
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from workspace.backup import restore
+    from workspace.service import WorkspaceError
+
+    try:
+        restore(Path(args.source), Path(args.data), args.db)
+        _open(args).close()  # brought to the newest schema, leftovers swept
+    except WorkspaceError as exc:
+        return _fail(exc)
+    print(f"Đã khôi phục kho dữ liệu vào {args.db or args.data}.")
+    return EXIT_OK
