@@ -3,35 +3,25 @@ client per role, and the signed 2.2 report a unit hands in (a real DOCX, made wi
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from workspace.service import Account, Role, Workspace
+from tests.workspace.test_workspace_uploads import REPORT_SUBJECT, report_docx  # noqa: F401 - REPORT_SUBJECT re-exported
 from workspace.web.app import create_app
 
 PASSWORDS = {"thanhtra": "mat-khau-thanh-tra", "vanphong": "mat-khau-van-phong", "lanhdao": "mat-khau-lanh-dao"}
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-def signed_report(reference: str = "15/BC-TTr", day: str = "ngày 20 tháng 11 năm 2023",
-                  subject: str = "Kết quả công tác theo dõi thi hành pháp luật năm 2023") -> bytes:
-    """The Thanh tra's signed report for criterion 2.2, as a unit's clerk would save it from Word."""
-    from docx import Document
-
-    document = Document()
-    for line in ("SỞ NÔNG NGHIỆP VÀ PTNT", "THANH TRA SỞ", f"Số: {reference}",
-                 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", f"Hà Giang, {day}",
-                 "BÁO CÁO", subject, "Thực hiện Kế hoạch của Sở, Thanh tra Sở báo cáo như sau."):
-        document.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+def signed_report(reference: str = "15/BC-SNN-TTr") -> bytes:
+    """The Thanh tra's signed 2.2 report (python-docx), dated 20/11/2023, before the 30/11 deadline. The seed's
+    rule asks for a report the Sở issues: "15/BC-SNN-TTr" meets it; "15/BC-TTr" is read and found failing."""
+    return report_docx(reference)
 
 
 class Client:
@@ -101,7 +91,7 @@ def site(workspace: Workspace, tccb: Account, tccb_password: str) -> Iterator[Si
 
 
 @pytest.fixture
-def report_docx() -> bytes:
+def report_file() -> bytes:
     return signed_report()
 
 
@@ -118,7 +108,3 @@ def stage(site: Site, data: bytes, name: str = "bao-cao-15.docx") -> int:
     return int(response.headers["location"].rsplit("/", 1)[-1])
 
 
-def cases_folder() -> Path:
-    from tests.conftest import SEED
-
-    return SEED
