@@ -19,7 +19,6 @@ from workspace.web.errors import NotSignedIn, Refused
 from workspace.web.pages import ROLE_WORDS
 from workspace.web.settings import WebSettings
 
-
 ALL_ROLES = (Role.TCCB, Role.UNIT, Role.VIEWER)
 
 

@@ -6,9 +6,8 @@ file can never run as a page of the workspace.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import re
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request

@@ -4,9 +4,8 @@ TCCB and the viewer (leadership) share. Every figure comes from the engine's Ass
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from decimal import Decimal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response

@@ -6,9 +6,8 @@ none (403, C143). The facade checks the same again.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from decimal import Decimal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 
-from workspace.service import Account, Role, Workspace
 from tests.workspace.test_workspace_uploads import REPORT_SUBJECT, report_docx  # noqa: F401 - REPORT_SUBJECT re-exported
+from workspace.service import Account, Role, Workspace
 from workspace.web.app import create_app
 
 PASSWORDS = {"thanhtra": "mat-khau-thanh-tra", "vanphong": "mat-khau-van-phong", "lanhdao": "mat-khau-lanh-dao"}

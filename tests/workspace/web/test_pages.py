@@ -8,7 +8,7 @@ import html
 import re
 from decimal import Decimal
 
-from tests.workspace.web.conftest import REPORT_SUBJECT, Client, Site, item_key, signed_report, stage
+from tests.workspace.web.conftest import REPORT_SUBJECT, Client, Site, signed_report, stage
 from workspace.service import Role
 
 
