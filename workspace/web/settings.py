@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+
+from evidence.formatting import number
 
 MB = 1024 * 1024
 
@@ -16,4 +19,4 @@ class WebSettings:
 
     @property
     def max_upload_mb(self) -> str:
-        return f"{self.max_upload / MB:g}"
+        return number(Decimal(self.max_upload) / MB, 1)  # "20", "0,1"
