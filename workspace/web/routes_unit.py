@@ -50,7 +50,10 @@ def unit_page(request: Request, unit: str, visitor: Actor) -> Response:
     ws = workspace_of(request)
     items = ws.checklist(visitor.account, unit)
     a = ws.assessment()
-    return page(request, "unit.html.j2", unit=unit, unit_name=name, items=items, a=a,
+    # a lost item's deadline is the day its points were lost (the engine's lost_on; ChecklistItem.due is None)
+    engine_items = {(c.id, m.requirement, m.label): m for c in a.for_unit(unit).criteria for m in c.missing}
+    lost_on = {i.key: m.lost_on for i in items if (m := engine_items.get((i.criterion, i.requirement, i.label)))}
+    return page(request, "unit.html.j2", unit=unit, unit_name=name, items=items, a=a, lost_on=lost_on,
                 winnable=a.stake_by_unit().get(unit, Decimal(0)), lost=a.lost_by_unit().get(unit, Decimal(0)),
                 rows=ws.register_rows(visitor.account, unit), max_mb=settings_of(request).max_upload_mb)
 
