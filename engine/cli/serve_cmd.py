@@ -106,8 +106,8 @@ def _open(data: Path, db: str | None):  # -> workspace.service.Workspace
             raise
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise InputError(Problem.of("C148", url=_without_password(db), detail=detail)) from None
-    except WorkspaceError as exc:
-        raise InputError(Problem(exc.code, exc.message)) from None
+    except WorkspaceError as exc:  # E100/E101: the database cannot be opened; one line, as every problem
+        raise InputError(Problem(exc.code, exc.message.strip().splitlines()[0])) from None
 
 
 def _without_password(url: str) -> str:
