@@ -96,7 +96,6 @@ def test_demo_starts_with_a_password_printed_once(tmp_path: Path) -> None:
         text = log.read_text()
         found = re.search(r"Tài khoản chạy thử: tccb / (\S+)", text)
         assert found and "127.0.0.1:" + str(port) in text, text
-        from fastapi.testclient import TestClient  # noqa: F401 - only to be sure the test extra is there
         import httpx2
 
         with httpx2.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as http:
