@@ -75,6 +75,11 @@ def logout(request: Request, visitor: Annotated[Visitor, Depends(form_of(*ALL_RO
     return response
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status_code=204)  # no icon: browsers ask anyway, and a 404 would be noise in their console
+
+
 @router.get("/")
 def home(visitor: Annotated[Visitor, Depends(signed_in)]) -> Response:
     if visitor.account.role == Role.UNIT:

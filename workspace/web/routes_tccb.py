@@ -84,8 +84,7 @@ def appraisal(request: Request, visitor: Tccb) -> Response:
     latest: dict[str, dict[str, str]] = {}
     for entry in history:  # newest first: the first seen per criterion is the override in force
         latest.setdefault(entry.get("criterion", ""), entry)
-    return page(request, "appraisal.html.j2", a=a, history=history, latest=latest,
-                mock=getattr(a, "appraisal", None))
+    return page(request, "appraisal.html.j2", a=a, history=history, latest=latest)
 
 
 @router.post("/tham-dinh-thu")
