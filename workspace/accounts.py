@@ -138,7 +138,11 @@ def session_of(store: Store, token: str) -> tuple[Account, Session] | None:
 
 def logout(store: Store, token: str) -> None:
     with store.write(case=False) as session:
-        session.execute(delete(SessionRow).where(SessionRow.token_hash == token_hash(token)))
+        found = session.get(SessionRow, token_hash(token))
+        if found is not None:
+            row = session.get(AccountRow, found.account_id)
+            session.delete(found)
+            audit.record(session, row.username if row else None, "logout", f"account:{row.username if row else '?'}")
 
 
 def all_accounts(store: Store) -> list[Account]:

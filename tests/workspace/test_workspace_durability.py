@@ -64,8 +64,6 @@ def _upload_from_process(data_dir: str, db_url: str, n: int) -> int:
 
 
 def test_twenty_uploads_at_once_from_separate_processes_all_land(workspace, tccb, data_dir, db_url) -> None:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("separate processes share one SQLite file; PostgreSQL is a server, covered by the threads test")
     workspace.create_account(tccb, "thanhtra", "Thanh tra", Role.UNIT, "thanh-tra", UNIT_PASSWORD)
     workspace.assessment()
     context = multiprocessing.get_context("spawn")
