@@ -20,6 +20,18 @@ from engine.results import ITEM_STATE, STANDING, STATUS
 from evidence.formatting import day, percent, points
 
 ROLE_WORDS = {"tccb": "Phòng TCCB", "unit": "đơn vị", "viewer": "lãnh đạo (chỉ xem)"}
+# the facade's keys for its lists (datasets, audit log, appraisal history) as a column heading reads
+HEADER_WORDS = {
+    "id": "Số", "at": "Lúc (UTC)", "actor": "Ai", "action": "Việc", "target": "Vào đâu", "before": "Trước",
+    "after": "Sau", "name": "Bộ dữ liệu", "path": "Tệp", "mapping": "Ánh xạ", "sha256": "SHA-256",
+    "criterion": "Tiêu chí", "points": "Điểm", "note": "Lý do", "by": "Người chấm",
+}
+ACTION_WORDS = {
+    "account.active": "khóa / mở tài khoản", "account.create": "tạo tài khoản", "appraisal.set": "thẩm định thử",
+    "case.import": "nhập hồ sơ", "dataset.replace": "thay bộ dữ liệu", "input.set": "sửa giá trị nhập",
+    "login": "đăng nhập", "login.refused": "đăng nhập sai", "logout": "đăng xuất", "register.add": "ghi vào sổ",
+    "register.import": "nhập sổ đăng ký", "upload.discard": "bỏ tệp chờ", "upload.stage": "tải tệp lên",
+}
 
 
 @cache
@@ -31,7 +43,8 @@ def environment() -> Environment:
     )
     env.filters.update(points=points, day=day, percent=lambda v: percent(v / 100))
     env.tests["match"] = lambda value, pattern: re.match(pattern, str(value)) is not None
-    env.globals.update(STATUS=STATUS, ITEM_STATE=ITEM_STATE, STANDING=STANDING, ROLE_WORDS=ROLE_WORDS)
+    env.globals.update(STATUS=STATUS, ITEM_STATE=ITEM_STATE, STANDING=STANDING, ROLE_WORDS=ROLE_WORDS,
+                       HEADER_WORDS=HEADER_WORDS, ACTION_WORDS=ACTION_WORDS)
     return env
 
 

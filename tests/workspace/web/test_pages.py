@@ -141,7 +141,7 @@ def test_registers_datasets_and_audit_pages_list_what_the_facade_holds(site: Sit
     assert only.status_code == 200
     assert site.tccb.get("/du-lieu").status_code == 200
     audit = site.tccb.get("/nhat-ky")
-    assert audit.status_code == 200 and "login" in audit.text
+    assert audit.status_code == 200 and ">đăng nhập</td>" in audit.text
 
 
 def test_cookies_and_security_headers(site: Site, tccb_password: str) -> None:
@@ -159,3 +159,25 @@ def test_cookies_and_security_headers(site: Site, tccb_password: str) -> None:
     https = Client(site.app)
     https.http.base_url = "https://127.0.0.1"  # type: ignore[misc]
     assert "Secure" in https.login("tccb", tccb_password).headers["set-cookie"]
+
+
+def test_a_unit_uploads_its_whole_register_and_tccb_a_dataset(site: Site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.workspace.test_workspace_registers_datasets import filled_template, tasks_csv
+
+    response = site.unit.post("/don-vi/thanh-tra/so-dang-ky", files={"file": (
+        "so-dang-ky.xlsx", filled_template(tmp_path), "application/octet-stream")})
+    assert response.status_code == 303
+    page = _text(site.unit.get("/don-vi/thanh-tra"))
+    assert "thêm 1 dòng" in page and "76,66" in page and "tăng 1 điểm" in page
+    before = site.workspace.assessment().total
+    uploaded = site.tccb.post("/du-lieu", {"name": "tasks"}, files={"file": ("nhiem-vu.csv", tasks_csv("24"),
+                                                                             "text/csv")})
+    assert uploaded.status_code == 303
+    listing = site.tccb.get("/du-lieu")
+    assert "Đã nhận bộ dữ liệu «tasks»" in html.unescape(listing.text) and "datasets/tasks.csv" in listing.text
+    assert site.workspace.assessment().total != before
+    audit = _text(site.tccb.get("/nhat-ky"))
+    assert "thay bộ dữ liệu" in audit and "nhập sổ đăng ký" in audit and "Lúc (UTC)" in audit
+    refused = site.tccb.post("/du-lieu", {"name": "tasks"}, files={"file": ("x.csv", tasks_csv("mười lăm"),
+                                                                           "text/csv")})
+    assert refused.status_code == 400 and 'class="problems"' in refused.text
