@@ -96,7 +96,7 @@ def test_tccb_overrides_a_criterion_with_a_note_and_keeps_the_history(site: Site
                                              "note": "Hội đồng xem lại"}).status_code == 303
     page = site.tccb.get("/tham-dinh-thu")
     row = re.search(r'<tr id="tc-2.2".*?</tr>', page.text, re.S).group(0)  # type: ignore[union-attr]
-    assert "0.25" in row and "Hội đồng xem lại" in row and ">0<" in row.replace(" ", "")  # self-score 0 beside it
+    assert "0,25" in row and "Hội đồng xem lại" in row and ">0<" in row.replace(" ", "")  # self-score 0 beside it
     history = page.text.split("Lịch sử chấm lại")[1]
     assert history.index("Hội đồng xem lại") < history.index("Báo cáo gửi muộn 3 ngày")  # newest first
     too_many = site.tccb.post("/tham-dinh-thu", {"criterion": "2.2", "points": "5", "note": "x"})
