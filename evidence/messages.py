@@ -219,7 +219,6 @@ MESSAGES: dict[str, str] = {
     "C125": "thư mục {path} đã có và không rỗng: chọn thư mục mới",
     "C126": "sổ đăng ký {name!r} không có dòng tài liệu nào",
     "C127": "hồ sơ mới nhập không chấm được ({count} lỗi): {first}",
-    "C128": "tên tệp {name!r} có ký tự không dùng được trong tên tệp",
     "C129": "mật khẩu không được để trống; không có mật khẩu mặc định",
     "C130": "đơn vị {unit!r} không có trong units.yaml{hint}",
     "C131": "hàng của đơn vị {unit!r}: sổ tải lên ở trang của đơn vị {own!r} chỉ nhận tài liệu của đơn vị ấy",

@@ -2,7 +2,8 @@
 
 A file is written to `files/tmp/`, fsynced, then renamed into place; its `blobs` row goes into the same
 transaction as the row that uses it. Opening a workspace removes temporary files and files no row
-references (what a crash between writing and committing leaves), under the writers' lock.
+references (what a crash between writing and committing leaves, a discarded upload, a replaced dataset),
+under the writers' lock.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as DbSession
 
 from workspace.db.models import Blob
@@ -53,8 +54,15 @@ class BlobStore:
         return self.path(sha256).read_bytes()
 
     def sweep(self, session: DbSession) -> int:
-        """Remove temporary files and files without a `blobs` row; how many were removed."""
+        """Remove temporary files, and files no row uses (their `blobs` rows too); how many files were removed."""
+        from workspace.db.models import CaseFileRow, RegisterRow, StagedRow
+
+        used = set(session.scalars(select(CaseFileRow.sha256))) | set(session.scalars(select(StagedRow.sha256))) | \
+            set(session.scalars(select(RegisterRow.sha256).where(RegisterRow.sha256.is_not(None))))
         known = set(session.scalars(select(Blob.sha256)))
+        for sha in known - used:  # a discarded upload, a replaced dataset: no row uses the file any more
+            session.execute(delete(Blob).where(Blob.sha256 == sha))
+        known &= used
         removed = 0
         for path in self.tmp.iterdir():
             path.unlink(missing_ok=True)

@@ -81,7 +81,8 @@ def import_case(store: Store, blobs: BlobStore, folder: Path, actor: str | None)
     try:
         _, evidence = prepare(folder)
     except InputError as exc:
-        raise Invalid.of(exc.problems) from None
+        errors = [p for p in exc.problems if p.severity == "error"] or exc.problems
+        raise Invalid("C127", problems=errors, count=len(errors), first=errors[0].message) from None
     case, _ = read_case_file(folder)
     register = inside(folder, case.documents)
     if register.is_file() and register.suffix.lower() != ".csv":

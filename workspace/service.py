@@ -47,6 +47,7 @@ class Workspace:
         self.data_dir, self.store, self.blobs = data_dir, store, blobs
         self.max_upload = max_upload
         self.scorer = scoring.Scorer(store, blobs)
+        self.warnings: list[Problem] = []  # what opening found and set right (W100), for the caller to show
         self._runs_lock = threading.Lock()
 
     # ---- opening ------------------------------------------------------------------------------
@@ -68,8 +69,11 @@ class Workspace:
                 from None
         blobs = BlobStore(data_dir / "files")
         with store.write(case=False) as session:
-            blobs.sweep(session)
-        return cls(data_dir, store, blobs, max_upload)
+            removed = blobs.sweep(session)
+        ws = cls(data_dir, store, blobs, max_upload)
+        if removed:
+            ws.warnings.append(Problem.of("W100", count=removed, folder=str(blobs.root)))
+        return ws
 
     def close(self) -> None:
         self.store.dispose()
@@ -436,6 +440,8 @@ class Workspace:
             raise Invalid("C120", crit=criterion, detail=f"{points!r} không phải một số") from None
         if not value.is_finite() or value < 0 or value > crit.max:
             raise Invalid("C120", crit=criterion, detail=f"phải từ 0 đến {crit.max}")
+        if value != value.quantize(Decimal("0.01")):  # the engine reads at most 2 decimals and never rounds
+            raise Invalid("C120", crit=criterion, detail="ghi tối đa 2 chữ số thập phân")
         if not note.strip():
             raise Invalid("C121", crit=criterion)
         with self.store.write() as session:

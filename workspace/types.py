@@ -28,7 +28,7 @@ class Account:
 class Session:
     token: str  # 32 random bytes, URL-safe; the database keeps only its SHA-256
     csrf: str
-    expires_at: datetime
+    expires_at: datetime  # UTC, naive (both databases store it alike)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from evidence.document_header import MAX_DOCX_UNPACKED, ScanError, read_document
+from evidence.messages import render
 from evidence.tables import MAX_UNPACKED_BYTES
 from evidence.text import fold
 from workspace.errors import Invalid
@@ -85,7 +86,8 @@ def read_header(name: str, data: bytes, suffix: str) -> dict[str, object]:
         try:
             scanned = read_document(path, name)
         except ScanError as exc:
-            return {"reference": None, "issued": None, "kind": None, "subject": None, "problems": [str(exc)]}
+            return {"reference": None, "issued": None, "kind": None, "subject": None,
+                    "problems": [render("C112", name=name, detail=str(exc))]}
     h = scanned.header
     return {"reference": h.reference.raw if h.reference else None,
             "issued": h.issued.isoformat() if h.issued else None, "kind": h.kind, "subject": h.subject or None,

@@ -84,7 +84,9 @@ def _fail(error: Exception) -> int:
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from workspace.service import Workspace
 
-    return Workspace.open(Path(args.data), args.db)
+    ws = Workspace.open(Path(args.data), args.db)
+    print_problems(ws.warnings)
+    return ws
 
 
 def _password(args: argparse.Namespace) -> str:

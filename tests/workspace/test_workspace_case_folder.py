@@ -107,7 +107,8 @@ def test_the_mock_appraisal_is_kept_in_history_and_written_on_export(workspace, 
     unit = workspace.create_account(tccb, "thanhtra", "Thanh tra", Role.UNIT, "thanh-tra", "mat-khau-thanh-tra")
     with pytest.raises(Forbidden):
         workspace.appraise(unit, "2.2", "1", "x")
-    for points, note in (("1.5", "quá điểm tối đa"), ("-0.1", "âm"), ("abc", "không phải số"), ("0.5", "  ")):
+    for points, note in (("1.5", "quá điểm tối đa"), ("-0.1", "âm"), ("abc", "không phải số"), ("0.5", "  "),
+                         ("0.125", "3 chữ số thập phân"), ("NaN", "không phải số")):
         with pytest.raises(Invalid):
             workspace.appraise(tccb, "2.2", points, note)
     with pytest.raises(NotFound):
@@ -137,3 +138,20 @@ def test_reports_come_from_the_engine_s_writers(workspace, tccb) -> None:
         assert data.startswith(magic) and name.endswith(kind)
     name, data = workspace.report(tccb, "html")
     assert "75,66" in data.decode()
+
+
+def test_a_case_the_engine_refuses_is_not_imported(tmp_path) -> None:
+    import shutil
+
+    broken = tmp_path / "ho-so"
+    shutil.copytree(SEED, broken)
+    (broken / "units.yaml").write_text("- not a mapping\n", encoding="utf-8")
+    ws = Workspace.open(tmp_path / "data")
+    try:
+        with pytest.raises(Invalid) as refused:
+            ws.import_case(broken)
+        assert refused.value.code == "C127"
+        assert "E009" in [p.code for p in refused.value.problems]
+        assert ws.is_empty()
+    finally:
+        ws.close()

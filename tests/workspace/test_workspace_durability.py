@@ -103,6 +103,7 @@ def test_a_crash_between_file_and_commit_leaves_no_half_row_and_no_orphan(worksp
     reopened = Workspace.open(data_dir, db_url)
     try:
         assert orphan not in files_on_disk(data_dir)
+        assert [w.code for w in reopened.warnings] == ["W100"]
         assert not list((data_dir / "files" / "tmp").iterdir())
         assert (count(reopened, StagedRow), count(reopened, Blob)) == (rows, known)
         assert files_on_disk(data_dir) == {b for b in files_on_disk(data_dir)}  # every file left has its row
@@ -183,3 +184,19 @@ def test_a_database_of_the_first_schema_upgrades_in_place_with_its_data(tmp_path
         assert (tmp_path / "export" / "lich-su").is_dir()
     finally:
         ws.close()
+
+
+def test_a_discarded_upload_s_file_is_removed_on_reopening(workspace, tccb, data_dir, db_url) -> None:
+    workspace.create_account(tccb, "thanhtra", "Thanh tra", Role.UNIT, "thanh-tra", UNIT_PASSWORD)
+    unit, item = unit_item(workspace)
+    kept = workspace.stage_document(unit, "thanh-tra", item.key, "kept.pdf", pdf(1))
+    gone = workspace.stage_document(unit, "thanh-tra", item.key, "gone.pdf", pdf(2))
+    workspace.discard(unit, gone.id)
+    workspace.close()
+    reopened = Workspace.open(data_dir, db_url)
+    try:
+        assert kept.sha256 in files_on_disk(data_dir) and gone.sha256 not in files_on_disk(data_dir)
+        assert count(reopened, Blob) == len(files_on_disk(data_dir))
+        assert reopened.staged(tccb_of(reopened), kept.id).sha256 == kept.sha256
+    finally:
+        reopened.close()

@@ -166,3 +166,10 @@ def test_files_are_stored_under_their_hash(workspace, thanh_tra, data_dir: Path)
     sha = hashlib.sha256(data).hexdigest()
     assert (data_dir / "files" / sha[:2] / sha).read_bytes() == data
     assert staged.filename == "<script>.docx"  # kept as text; the web layer escapes it
+
+
+def test_a_pdf_without_a_text_layer_is_staged_saying_why(workspace, thanh_tra) -> None:
+    staged = workspace.stage_document(thanh_tra, "thanh-tra", item_2_2(workspace, thanh_tra).key, "scan.pdf",
+                                      b"%PDF-1.4\n%%EOF\n")
+    assert staged.reference is None
+    assert staged.problems[0].startswith("không đọc được đầu văn bản của 'scan.pdf'")
