@@ -248,6 +248,31 @@ MESSAGES: dict[str, str] = {
     "E101": "cơ sở dữ liệu ở phiên bản {found}, mới hơn bản cchc này biết ({known}): hãy cài cchc mới hơn",
     "E102": "bản sao lưu {path} không dùng được: {detail}",
     "W100": "đã xóa {count} tệp không còn dòng nào dùng trong {folder} (một lần ghi bị ngắt giữa chừng)",
+    # the web workspace (issue 10, helper WB): C140–C179, W110–W119
+    "C140": "biểu mẫu không mang mã chống giả mạo của phiên này (trang mở đã lâu, hoặc gửi từ nơi khác): "
+            "mở lại trang rồi gửi lại; chưa có gì thay đổi",
+    "C141": "phiên làm việc đã hết hạn hoặc chưa đăng nhập: đăng nhập lại; chưa có gì thay đổi",
+    "C142": "tệp tải lên lớn hơn giới hạn {limit} MB: chưa ghi gì",
+    "C143": "tài khoản {user} ({role}) không được dùng trang này",
+    "C144": "không có trang hay mục này, hoặc tài khoản không được xem nó",
+    "C145": "đăng nhập sai quá nhiều lần: đợi {wait} rồi thử lại",
+    "C146": "chưa chọn tệp để tải lên",
+    "C147": "không mở được cổng {port} trên {host}: {detail}; cổng có thể đang được chương trình khác dùng, "
+            "chọn cổng khác bằng --port",
+    "C148": "địa chỉ cơ sở dữ liệu --db {url} không dùng được: {detail}; dạng đúng: "
+            "postgresql://người_dùng:mật_khẩu@máy:5432/tên_csdl hoặc sqlite:///đường/dẫn.db",
+    "C149": "không gian làm việc {data} chưa có tài khoản nào: tạo tài khoản TCCB đầu tiên bằng "
+            "`cchc workspace create-admin` (hoặc chạy thử với --demo)",
+    "C150": "--demo cần một thư mục dữ liệu mới: {data} đã có dữ liệu; bỏ --demo, hoặc chọn --data khác",
+    "C151": "{field}: {detail}",
+    "C152": "lỗi nội bộ của cchc ({detail}): chưa có gì thay đổi; hãy báo lỗi kèm việc vừa làm",
+    "C153": "không gian làm việc {data} chưa có hồ sơ nào: nêu thư mục hồ sơ để nhập, vd `cchc serve "
+            "cases/ha-giang-sonnptnt-2023`",
+    "C154": "--host {host} không phải địa chỉ máy dùng được: {detail}",
+    "W110": "không gian làm việc đã có hồ sơ «{title}»: không nhập lại {case}; để bắt đầu từ hồ sơ khác, "
+            "dùng --data với thư mục mới",
+    "W111": "máy chủ đang mở cho mọi địa chỉ ({host}) qua http: mật khẩu và phiên đi qua mạng không mã hóa; "
+            "đặt cchc sau một máy chủ https, hoặc dùng --host 127.0.0.1",
 }
 
 

@@ -18,6 +18,7 @@ from engine.cli import (
     history_cmd,
     report_cmd,
     rules_cmd,
+    serve_cmd,
     verify_cmd,
     workspace_cmd,
 )
@@ -25,7 +26,8 @@ from engine.cli.common import EXIT_INPUT, EXIT_INTERNAL, print_problems
 from engine.cli.parser import VietnameseArgumentParser
 from evidence.problems import InputError, Problem
 
-COMMAND_GROUPS = [assess_cmd, report_cmd, history_cmd, verify_cmd, rules_cmd, evidence_cmd, doctor_cmd, workspace_cmd]
+COMMAND_GROUPS = [assess_cmd, report_cmd, history_cmd, verify_cmd, rules_cmd, evidence_cmd, doctor_cmd, workspace_cmd,
+                  serve_cmd]
 
 
 def _parser() -> VietnameseArgumentParser:

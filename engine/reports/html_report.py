@@ -83,7 +83,8 @@ def _units(a: Assessment) -> list[UnitSection]:
     return sections
 
 
-def _charts(inputs: ReportInputs) -> dict[str, Chart]:
+def charts(inputs: ReportInputs) -> dict[str, Chart]:
+    """The report's charts (fields, by unit, trend): the web workspace's dashboard draws the same ones."""
     a = inputs.result
     charts = {"fields": horizontal(
         "bieu-do-linh-vuc", "Điểm theo lĩnh vực",
@@ -121,7 +122,7 @@ def render(inputs: ReportInputs) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
         a=a, scenario=scenario, scenario_name=inputs.scenario_name, projected=projected,
-        history=inputs.history, charts=_charts(inputs),
+        history=inputs.history, charts=charts(inputs),
         winnable_items=_winnable_items(a), lost_items=_lost_items(a), units=_units(a),
         calibrated=calibrated,
         official_difference=sum((c.points - c.official for c in calibrated if c.official is not None), Decimal(0)),

@@ -1,0 +1,183 @@
+"""What each role does through the pages, with the real facade and engine: the unit's upload and confirmation,
+its register, TCCB's appraisal, values, accounts, downloads; cookies and security headers."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from decimal import Decimal
+
+from tests.workspace.web.conftest import REPORT_SUBJECT, Client, Site, signed_report, stage
+from workspace.service import Role
+
+
+def _text(response) -> str:  # type: ignore[no-untyped-def]
+    return html.unescape(re.sub(r"<[^>]+>", " ", response.text))
+
+
+def test_the_unit_sees_its_three_items_and_hands_in_the_2_2_report(site: Site) -> None:
+    page = site.unit.get("/don-vi/thanh-tra")
+    assert page.status_code == 200
+    text = _text(page)
+    assert 'id="so-muc">3 ' in page.text and "1,75" in text and "75,66" in text
+    assert text.count("Tải lên") >= 3 and "Báo cáo kết quả công tác theo dõi thi hành pháp luật năm 2023" in text
+
+    data = signed_report()
+    staged = stage(site, data, "Báo cáo THPL 2023.docx")
+    confirm = site.unit.get(f"/xac-nhan/{staged}")
+    assert confirm.status_code == 200
+    assert 'value="15/BC-SNN-TTr"' in confirm.text and 'value="20/11/2023"' in confirm.text
+    assert '<option value="BC" selected>' in confirm.text and REPORT_SUBJECT in confirm.text
+    assert hashlib.sha256(data).hexdigest() in confirm.text
+    assert site.workspace.assessment().total == Decimal("75.66")  # staged only
+
+    done = site.unit.post(f"/xac-nhan/{staged}", {"reference": "15/BC-SNN-TTr", "issued": "20/11/2023", "kind": "BC",
+                                                  "subject": REPORT_SUBJECT})
+    assert done.status_code == 303 and done.headers["location"] == "/don-vi/thanh-tra"
+    after = site.unit.get("/don-vi/thanh-tra")
+    text = _text(after)
+    assert 'id="so-muc">2 ' in after.text and "Báo cáo kết quả công tác theo dõi" not in text.split("Sổ đăng ký")[0]
+    assert "76,66" in text and "tăng 1 điểm" in text  # the notice, once
+    assert site.workspace.assessment().total == Decimal("76.66")
+    assert "tăng 1 điểm" not in _text(site.unit.get("/don-vi/thanh-tra"))
+    # the file is in the unit's register, downloadable by the unit, as an attachment
+    sha = hashlib.sha256(data).hexdigest()
+    assert f'href="/tep/{sha}"' in after.text
+    file = site.unit.get(f"/tep/{sha}")
+    assert file.status_code == 200 and file.content == data
+    assert file.headers["content-disposition"].startswith("attachment;")
+    assert "sandbox" in file.headers["content-security-policy"]
+
+
+def test_a_staged_upload_can_be_discarded(site: Site) -> None:
+    staged = stage(site, signed_report())
+    before = site.state()
+    response = site.unit.post(f"/xac-nhan/{staged}/huy")
+    assert response.status_code == 303
+    assert site.unit.get(f"/xac-nhan/{staged}").status_code == 404
+    assert site.state()[0] == before[0] and site.state()[2] == before[2]
+
+
+def test_a_wrong_confirmation_is_shown_in_vietnamese_and_records_nothing(site: Site) -> None:
+    staged = stage(site, signed_report())
+    before = site.state()
+    response = site.unit.post(f"/xac-nhan/{staged}", {"reference": "không phải số hiệu", "issued": "31/2/2023",
+                                                      "kind": "XYZ", "subject": ""})
+    assert response.status_code == 400
+    text = _text(response)
+    assert "[C114]" in text and "[C115]" in text and "[C116]" in text and "[C117]" in text
+    assert site.state() == before
+    assert site.unit.get(f"/xac-nhan/{staged}").status_code == 200  # still waiting
+
+
+def test_tccb_acts_for_a_unit_and_the_viewer_reads_only(site: Site) -> None:
+    assert site.tccb.get("/don-vi/thanh-tra").status_code == 200
+    dashboard = site.viewer.get("/tong-quan")
+    assert dashboard.status_code == 200
+    text = _text(dashboard)
+    assert "75,66" in text and "Khá" in text and "Thanh tra Sở" in text
+    assert 'id="bieu-do-linh-vuc"' in dashboard.text and "<svg" in dashboard.text  # the report's chart
+    assert "Tải lên" not in text and "<form" not in dashboard.text.split("</header>")[1]  # no form to change anything
+    for kind, magic in (("bang-tinh", b"PK"), ("bao-cao", b"<!DOCTYPE html>"), ("ke-hoach", b"PK")):
+        download = site.viewer.get(f"/tai-ve/{kind}")
+        assert download.status_code == 200 and download.content.startswith(magic)
+        assert download.headers["content-disposition"].startswith("attachment;")
+
+
+def test_tccb_overrides_a_criterion_with_a_note_and_keeps_the_history(site: Site) -> None:
+    page = site.tccb.get("/tham-dinh-thu")
+    assert page.status_code == 200
+    refused = site.tccb.post("/tham-dinh-thu", {"criterion": "2.2", "points": "0,5", "note": "  "})
+    assert refused.status_code == 400 and "[C121]" in refused.text
+    assert site.tccb.post("/tham-dinh-thu", {"criterion": "2.2", "points": "0,5",
+                                             "note": "Báo cáo gửi muộn 3 ngày"}).status_code == 303
+    assert site.tccb.post("/tham-dinh-thu", {"criterion": "2.2", "points": "0,25",
+                                             "note": "Hội đồng xem lại"}).status_code == 303
+    page = site.tccb.get("/tham-dinh-thu")
+    row = re.search(r'<tr id="tc-2.2".*?</tr>', page.text, re.S).group(0)  # type: ignore[union-attr]
+    assert "0,25" in row and "Hội đồng xem lại" in row and ">0<" in row.replace(" ", "")  # self-score 0 beside it
+    history = page.text.split("Lịch sử chấm lại")[1]
+    assert history.index("Hội đồng xem lại") < history.index("Báo cáo gửi muộn 3 ngày")  # newest first
+    too_many = site.tccb.post("/tham-dinh-thu", {"criterion": "2.2", "points": "5", "note": "x"})
+    assert too_many.status_code == 400 and "[C120]" in too_many.text
+
+
+def test_tccb_creates_and_deactivates_an_account(site: Site) -> None:
+    made = site.tccb.post("/tai-khoan", {"username": "kiemlam", "full_name": "Chi cục Kiểm lâm", "role": "unit",
+                                          "unit": "chi-cuc-kiem-lam", "password": "mat-khau-kiem-lam"})
+    assert made.status_code == 303
+    clerk = Client(site.app, "kiemlam", "mat-khau-kiem-lam")
+    assert clerk.get("/").headers["location"] == "/don-vi/chi-cuc-kiem-lam"
+    account = next(a for a in site.workspace.accounts(site.accounts["tccb"]) if a.username == "kiemlam")
+    assert account.role is Role.UNIT
+    assert site.tccb.post(f"/tai-khoan/{account.id}/trang-thai", {"active": "0"}).status_code == 303
+    assert clerk.get("/don-vi/chi-cuc-kiem-lam").status_code == 303  # signed out
+    weak = site.tccb.post("/tai-khoan", {"username": "yeu", "full_name": "x", "role": "viewer", "password": "123"})
+    assert weak.status_code == 400 and "[C106]" in weak.text
+    bad_role = site.tccb.post("/tai-khoan", {"username": "vaitro", "full_name": "x", "role": "admin",
+                                             "password": "mat-khau-du-dai"})
+    assert bad_role.status_code == 400 and "[C151]" in bad_role.text
+
+
+def test_tccb_edits_an_entered_value_with_its_source(site: Site) -> None:
+    page = site.tccb.get("/gia-tri")
+    first = site.workspace.inputs(site.accounts["tccb"])[0]
+    assert page.status_code == 200 and first["source"] in html.unescape(page.text)
+    response = site.tccb.post("/gia-tri", {"criterion": first["criterion"], "part": first["part"],
+                                           "value": first["value"], "source": "Phiếu điều tra 2023, bản gốc",
+                                           "note": "đối chiếu lại"})
+    assert response.status_code == 303
+    assert site.workspace.inputs(site.accounts["tccb"])[0]["source"] == "Phiếu điều tra 2023, bản gốc"
+    no_source = site.tccb.post("/gia-tri", {"criterion": first["criterion"], "part": first["part"], "value": "1",
+                                            "source": " "})
+    assert no_source.status_code == 400 and "[C119]" in no_source.text
+
+
+def test_registers_datasets_and_audit_pages_list_what_the_facade_holds(site: Site) -> None:
+    registers = site.tccb.get("/so-dang-ky")
+    assert registers.status_code == 200 and "Số, ký hiệu" in registers.text and "_origin" not in registers.text
+    only = site.tccb.get("/so-dang-ky?don_vi=thanh-tra")
+    assert only.status_code == 200
+    assert site.tccb.get("/du-lieu").status_code == 200
+    audit = site.tccb.get("/nhat-ky")
+    assert audit.status_code == 200 and ">đăng nhập</td>" in audit.text
+
+
+def test_cookies_and_security_headers(site: Site, tccb_password: str) -> None:
+    client = Client(site.app)
+    form = client.get("/dang-nhap")
+    headers = form.headers
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+    assert "<script" not in form.text and "style=" not in form.text
+    response = client.login("tccb", tccb_password)
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Secure" not in cookie  # plain http here
+    assert "expires=" in cookie.lower()
+    https = Client(site.app)
+    https.http.base_url = "https://127.0.0.1"  # type: ignore[misc]
+    assert "Secure" in https.login("tccb", tccb_password).headers["set-cookie"]
+
+
+def test_a_unit_uploads_its_whole_register_and_tccb_a_dataset(site: Site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.workspace.test_workspace_registers_datasets import filled_template, tasks_csv
+
+    response = site.unit.post("/don-vi/thanh-tra/so-dang-ky", files={"file": (
+        "so-dang-ky.xlsx", filled_template(tmp_path), "application/octet-stream")})
+    assert response.status_code == 303
+    page = _text(site.unit.get("/don-vi/thanh-tra"))
+    assert "thêm 1 dòng" in page and "76,66" in page and "tăng 1 điểm" in page
+    before = site.workspace.assessment().total
+    uploaded = site.tccb.post("/du-lieu", {"name": "tasks"}, files={"file": ("nhiem-vu.csv", tasks_csv("24"),
+                                                                             "text/csv")})
+    assert uploaded.status_code == 303
+    listing = site.tccb.get("/du-lieu")
+    assert "Đã nhận bộ dữ liệu «tasks»" in html.unescape(listing.text) and "datasets/tasks.csv" in listing.text
+    assert site.workspace.assessment().total != before
+    audit = _text(site.tccb.get("/nhat-ky"))
+    assert "thay bộ dữ liệu" in audit and "nhập sổ đăng ký" in audit and "Lúc (UTC)" in audit
+    refused = site.tccb.post("/du-lieu", {"name": "tasks"}, files={"file": ("x.csv", tasks_csv("mười lăm"),
+                                                                           "text/csv")})
+    assert refused.status_code == 400 and 'class="problems"' in refused.text

@@ -1,0 +1,113 @@
+"""A unit's page: its checklist, an upload per item, the confirmation of the header cchc read, its register.
+
+TCCB may open any unit's page and act for it; a unit account only its own (others: 404, C144); a viewer
+none (403, C143). The facade checks the same again.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from evidence.formatting import points
+from evidence.references import DOCUMENT_KINDS
+from workspace.service import Role
+from workspace.web.auth import Visitor, form_of, own_unit, role, settings_of, workspace_of
+from workspace.web.errors import Refused
+from workspace.web.pages import notify, page
+from workspace.web.uploads import read_upload
+
+router = APIRouter()
+ACTORS = (Role.TCCB, Role.UNIT)
+Actor = Annotated[Visitor, Depends(role(*ACTORS))]
+ActorForm = Annotated[Visitor, Depends(form_of(*ACTORS))]
+Field = Annotated[str, Form()]
+Upload = Annotated[UploadFile | str | None, File()]
+
+
+def _known_unit(request: Request, visitor: Visitor, unit: str) -> str:
+    own_unit(visitor, unit)
+    units = workspace_of(request).units()
+    if unit not in units:
+        raise Refused(404, "C144")
+    return units[unit]
+
+
+def _total_change(before: Decimal, after: Decimal) -> str:
+    if after > before:
+        return f"tăng {points(after - before)} điểm"
+    if after < before:
+        return f"giảm {points(before - after)} điểm"
+    return "không đổi"
+
+
+@router.get("/don-vi/{unit}")
+def unit_page(request: Request, unit: str, visitor: Actor) -> Response:
+    name = _known_unit(request, visitor, unit)
+    ws = workspace_of(request)
+    items = ws.checklist(visitor.account, unit)
+    a = ws.assessment()
+    # a lost item's deadline is the day its points were lost (the engine's lost_on; ChecklistItem.due is None)
+    engine_items = {(c.id, m.requirement, m.label): m for c in a.for_unit(unit).criteria for m in c.missing}
+    lost_on = {i.key: m.lost_on for i in items if (m := engine_items.get((i.criterion, i.requirement, i.label)))}
+    return page(request, "unit.html.j2", unit=unit, unit_name=name, items=items, a=a, lost_on=lost_on,
+                winnable=a.stake_by_unit().get(unit, Decimal(0)), lost=a.lost_by_unit().get(unit, Decimal(0)),
+                rows=ws.register_rows(visitor.account, unit), max_mb=settings_of(request).max_upload_mb)
+
+
+@router.post("/don-vi/{unit}/muc/{item_key}")
+def upload_for_item(request: Request, unit: str, item_key: str, visitor: ActorForm, file: Upload = None) -> Response:
+    _known_unit(request, visitor, unit)
+    name, data = read_upload(file, settings_of(request))
+    staged = workspace_of(request).stage_document(visitor.account, unit, item_key, name, data)
+    return RedirectResponse(f"/xac-nhan/{staged.id}", status_code=303)
+
+
+@router.get("/xac-nhan/{staged_id}")
+def confirm_page(request: Request, staged_id: int, visitor: Actor) -> Response:
+    ws = workspace_of(request)
+    staged = ws.staged(visitor.account, staged_id)
+    own_unit(visitor, staged.unit)
+    item = next((i for i in ws.checklist(visitor.account, staged.unit) if i.key == staged.item_key), None)
+    return page(request, "confirm.html.j2", staged=staged, item=item, a=ws.assessment(), kinds=DOCUMENT_KINDS,
+                unit_name=ws.units().get(staged.unit, staged.unit))
+
+
+@router.post("/xac-nhan/{staged_id}")
+def confirm(request: Request, staged_id: int, visitor: ActorForm, reference: Field, issued: Field, kind: Field = "",
+            subject: Field = "") -> Response:
+    ws = workspace_of(request)
+    staged = ws.staged(visitor.account, staged_id)
+    own_unit(visitor, staged.unit)
+    before = ws.assessment().total
+    ws.confirm_document(visitor.account, staged_id, reference.strip(), issued.strip(), kind.strip(), subject.strip())
+    a = ws.assessment()
+    notify(request, f"Đã ghi «{reference.strip()}» vào sổ đăng ký của {ws.units().get(staged.unit, staged.unit)}. "
+                    f"Tổng điểm của Sở: {points(a.total)} / {points(a.max)} ({_total_change(before, a.total)}).")
+    return RedirectResponse(f"/don-vi/{staged.unit}", status_code=303)
+
+
+@router.post("/xac-nhan/{staged_id}/huy")
+def discard(request: Request, staged_id: int, visitor: ActorForm) -> Response:
+    ws = workspace_of(request)
+    staged = ws.staged(visitor.account, staged_id)
+    own_unit(visitor, staged.unit)
+    ws.discard(visitor.account, staged_id)
+    notify(request, f"Đã bỏ tệp «{staged.filename}»; sổ đăng ký không đổi.")
+    return RedirectResponse(f"/don-vi/{staged.unit}", status_code=303)
+
+
+@router.post("/don-vi/{unit}/so-dang-ky")
+def upload_register(request: Request, unit: str, visitor: ActorForm, file: Upload = None) -> Response:
+    name = _known_unit(request, visitor, unit)
+    filename, data = read_upload(file, settings_of(request))
+    ws = workspace_of(request)
+    before = ws.assessment().total
+    added = ws.import_register(visitor.account, unit, filename, data)
+    a = ws.assessment()
+    notify(request, f"Đã nhận sổ đăng ký «{filename}» của {name}: thêm {added} dòng. "
+                    f"Tổng điểm của Sở: {points(a.total)} / {points(a.max)} ({_total_change(before, a.total)}).")
+    return RedirectResponse(f"/don-vi/{unit}", status_code=303)
