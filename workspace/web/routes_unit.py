@@ -6,15 +6,17 @@ none (403, C143). The facade checks the same again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from evidence.formatting import points
+from evidence.formatting import day, points
+from evidence.messages import render
 from evidence.references import DOCUMENT_KINDS
-from workspace.service import Role
+from workspace.service import Invalid, NotFound, Role, Staged
 from workspace.web.auth import Visitor, form_of, own_unit, role, settings_of, workspace_of
 from workspace.web.errors import Refused
 from workspace.web.pages import notify, page
@@ -66,14 +68,55 @@ def upload_for_item(request: Request, unit: str, item_key: str, visitor: ActorFo
     return RedirectResponse(f"/xac-nhan/{staged.id}", status_code=303)
 
 
-@router.get("/xac-nhan/{staged_id}")
-def confirm_page(request: Request, staged_id: int, visitor: Actor) -> Response:
+@dataclass(frozen=True)
+class Fields:
+    """The header as the confirmation form shows it: what cchc read, or what the clerk typed."""
+
+    reference: str
+    issued: str
+    kind: str
+    subject: str
+
+    @classmethod
+    def read(cls, staged: Staged) -> Fields:
+        return cls(staged.reference or "", day(staged.issued) if staged.issued else "", staged.kind or "",
+                   staged.subject or "")
+
+
+def _confirm_page(request: Request, visitor: Visitor, staged_id: int, typed: Fields | None = None) -> Response:
+    """The confirmation page with the engine's preview of what confirming these fields would do (nothing kept).
+    Fields the engine cannot take yet (no date read from a scan, a date that does not exist) give no preview but
+    the very problems confirming them would give (W121)."""
     ws = workspace_of(request)
     staged = ws.staged(visitor.account, staged_id)
     own_unit(visitor, staged.unit)
+    fields = typed or Fields.read(staged)
     item = next((i for i in ws.checklist(visitor.account, staged.unit) if i.key == staged.item_key), None)
-    return page(request, "confirm.html.j2", staged=staged, item=item, a=ws.assessment(), kinds=DOCUMENT_KINDS,
-                unit_name=ws.units().get(staged.unit, staged.unit))
+    preview, unpreviewed, problems = None, None, []
+    try:
+        preview = ws.preview_document(visitor.account, staged_id, fields.reference.strip(), fields.issued.strip(),
+                                      fields.kind.strip(), fields.subject.strip())
+    except Invalid as exc:
+        unpreviewed = render("W121", detail=exc.message)
+        problems = [str(p) for p in exc.problems]
+    except NotFound as exc:  # the item was met meanwhile (another upload): nothing left to preview against
+        unpreviewed = render("W121", detail=exc.message)
+    return page(request, "confirm.html.j2", status=400 if typed and problems else 200, staged=staged, item=item,
+                a=ws.assessment(), kinds=DOCUMENT_KINDS, unit_name=ws.units().get(staged.unit, staged.unit),
+                fields=fields, preview=preview, unpreviewed=unpreviewed, preview_problems=problems,
+                not_met=render("W120") if preview is not None and not preview.met else None)
+
+
+@router.get("/xac-nhan/{staged_id}")
+def confirm_page(request: Request, staged_id: int, visitor: Actor) -> Response:
+    return _confirm_page(request, visitor, staged_id)
+
+
+@router.post("/xac-nhan/{staged_id}/xem-lai")
+def preview_again(request: Request, staged_id: int, visitor: ActorForm, reference: Field = "", issued: Field = "",
+                  kind: Field = "", subject: Field = "") -> Response:
+    """The same page for the fields as the clerk edited them: a new preview, nothing kept (no redirect)."""
+    return _confirm_page(request, visitor, staged_id, Fields(reference, issued, kind, subject))
 
 
 @router.post("/xac-nhan/{staged_id}")
