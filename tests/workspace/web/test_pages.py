@@ -167,6 +167,29 @@ def test_tccb_overrides_a_criterion_with_a_note_and_keeps_the_history(site: Site
     assert too_many.status_code == 400 and "[C120]" in too_many.text
 
 
+def test_the_appraisal_page_and_the_dashboard_show_the_engines_mock_appraised_result(site: Site) -> None:
+    """Before any override: no appraised result (the self-score stands). After 2.2 → 0,25 (self 0): the engine's
+    MockAppraisal says 75,91 / Khá, +0,25 against 75,66, difference −0,25 on 2.2; the pages show exactly that."""
+    page = site.tccb.get("/tham-dinh-thu")
+    assert "Chưa chấm lại tiêu chí nào" in _text(page)
+    assert 'class="card appraised"' not in site.tccb.get("/tong-quan").text
+    assert site.tccb.post("/tham-dinh-thu", {"criterion": "2.2", "points": "0,25",
+                                             "note": "Hội đồng xem lại"}).status_code == 303
+    m = site.workspace.assessment().appraisal
+    assert m is not None and (m.total, m.classification, m.change) == (Decimal("75.91"), "Khá", Decimal("0.25"))
+    page = site.tccb.get("/tham-dinh-thu")
+    assert re.search(r'id="tham-dinh-tong">75,91 <small>/ 100</small>', page.text)
+    assert 'id="tham-dinh-xep-loai">Khá<' in page.text and 'id="tham-dinh-chenh">+0,25<' in page.text
+    assert 'id="tham-dinh-chi-so">75,91%<' in page.text
+    row = html.unescape(re.search(r'<tr id="tc-2.2".*?</tr>', page.text, re.S).group(0))  # type: ignore[union-attr]
+    assert "0,25" in row and "−0,25" in row and "tccb" in row
+    assert 'class="overridden"' not in re.search(r'<tr id="tc-2.1".*?</tr>', page.text, re.S).group(0)  # type: ignore[union-attr]
+    for client in (site.tccb, site.viewer):
+        dashboard = client.get("/tong-quan")
+        assert 'id="tham-dinh-tong">75,91 <small>' in dashboard.text
+        assert 'id="tong-diem">75,66 <small>' in dashboard.text  # the self-assessed total unchanged beside it
+
+
 def test_tccb_creates_and_deactivates_an_account(site: Site) -> None:
     made = site.tccb.post("/tai-khoan", {"username": "kiemlam", "full_name": "Chi cục Kiểm lâm", "role": "unit",
                                           "unit": "chi-cuc-kiem-lam", "password": "mat-khau-kiem-lam"})
