@@ -86,6 +86,8 @@ def test_the_confirmation_page_says_what_the_engine_will_conclude(site: Site) ->
     assert "Văn bản này chưa đáp ứng yêu cầu" in text and "[W120]" in text and "Nếu xác nhận: mục này đạt" not in text
     reasons = re.findall(r'<ul class="problems reasons">(.*?)</ul>', page.text, re.S)
     assert reasons and "SNN" in reasons[0] and "TTr" in reasons[0]
+    assert not re.search(r"hàng \d+\)", reasons[0])  # the engine's scratch row, in no file the clerk has
+    assert "đã qua" in text.split("Tệp:")[0]  # 2.2's deadline has passed: said so, not "không nêu"
     assert "Xác nhận, ghi vào sổ" in text and f'action="/xac-nhan/{own}/huy"' in page.text
     assert f'formaction="/xac-nhan/{own}/xem-lai"' in page.text
     after = site.state()  # two uploads staged (audited), two previews: no score, no register row
