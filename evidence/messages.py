@@ -273,6 +273,10 @@ MESSAGES: dict[str, str] = {
             "dùng --data với thư mục mới",
     "W111": "máy chủ đang mở cho mọi địa chỉ ({host}) qua http: mật khẩu và phiên đi qua mạng không mã hóa; "
             "đặt cchc sau một máy chủ https, hoặc dùng --host 127.0.0.1",
+    # the web workspace's follow-ups (issue 10, helper WC): C180–C189, W120–W121
+    "W120": "Văn bản này chưa đáp ứng yêu cầu: nếu xác nhận, mục được chấm là không đạt (không còn là thiếu) "
+            "và tổng điểm không tăng",
+    "W121": "chưa xem trước được kết quả: {detail}",
 }
 
 

@@ -141,6 +141,12 @@ class Workspace:
 
     # ---- the case and its score -----------------------------------------------------------------
 
+    def has_accounts(self) -> bool:
+        """Whether anyone can sign in at all: `cchc serve` refuses to start otherwise (C149). No actor: it is
+        asked before anyone has signed in, and it says nothing about who the accounts are."""
+        with self.store.read() as session:
+            return session.scalar(select(AccountRow.id).limit(1)) is not None
+
     def is_empty(self) -> bool:
         with self.store.read() as session:
             state = session.get(State, 1)

@@ -168,8 +168,6 @@ def _prepare(workspace, args: argparse.Namespace, data: Path, role) -> str | Non
         password = secrets.token_urlsafe(12)
         workspace.create_account(None, DEMO_USER, "Phòng TCCB (chạy thử)", role.TCCB, None, password)
         return password
-    from workspace.accounts import all_accounts  # the facade has no "any account?" for an actor-less caller
-
-    if not all_accounts(workspace.store):
+    if not workspace.has_accounts():
         raise InputError(Problem.of("C149", data=str(data)))
     return None

@@ -35,6 +35,19 @@ def test_thanh_tra_checklist_is_three_items_worth_1_75(workspace, tccb) -> None:
     assert [i.key for i in workspace.checklist(tccb, "thanh-tra")] == [i.key for i in items]  # stable
 
 
+def test_has_accounts_answers_cchc_serve_without_an_actor(data_dir, db_url) -> None:
+    """`cchc serve` asks it before anyone signs in, to refuse starting when nobody could (C149)."""
+    ws = Workspace.open(data_dir, db_url)
+    try:
+        ws.import_case(SEED)
+        assert not ws.has_accounts()  # a case, but nobody to sign in
+        account = ws.create_account(None, "tccb", "Phòng TCCB", Role.TCCB, None, "mat-khau-tccb-moi")
+        assert ws.has_accounts()
+        assert [a.username for a in ws.accounts(account)] == ["tccb"]  # asking created nothing
+    finally:
+        ws.close()
+
+
 def test_login_session_logout(workspace, tccb_password) -> None:
     session = workspace.login("TCCB", tccb_password, "10.0.0.1")
     account, again = workspace.session(session.token)

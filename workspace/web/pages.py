@@ -41,7 +41,9 @@ def environment() -> Environment:
                              PackageLoader("engine.reports", "templates")]),
         autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
-    env.filters.update(points=points, day=day, percent=lambda v: percent(v / 100))
+    # points2: both decimals kept (75,66 → 76,66, +1,00), where a change of score is read against the total
+    env.filters.update(points=points, points2=lambda v: f"{v:.2f}".replace(".", ","), day=day,
+                       percent=lambda v: percent(v / 100))
     env.tests["match"] = lambda value, pattern: re.match(pattern, str(value)) is not None
     env.globals.update(STATUS=STATUS, ITEM_STATE=ITEM_STATE, STANDING=STANDING, ROLE_WORDS=ROLE_WORDS,
                        HEADER_WORDS=HEADER_WORDS, ACTION_WORDS=ACTION_WORDS)

@@ -78,13 +78,12 @@ def set_input(request: Request, visitor: TccbForm, criterion: Field, value: Fiel
 
 @router.get("/tham-dinh-thu")
 def appraisal(request: Request, visitor: Tccb) -> Response:
+    """The engine's mock-appraised result (Assessment.appraisal: totals, class, per criterion self / override /
+    difference) beside the self-score, and the facade's history of every override; nothing is added up here."""
     ws = workspace_of(request)
     a = ws.assessment()
-    history = ws.appraisals(visitor.account)
-    latest: dict[str, dict[str, str]] = {}
-    for entry in history:  # newest first: the first seen per criterion is the override in force
-        latest.setdefault(entry.get("criterion", ""), entry)
-    return page(request, "appraisal.html.j2", a=a, history=history, latest=latest)
+    appraised = {c.id: c for c in a.appraisal.criteria} if a.appraisal else {}
+    return page(request, "appraisal.html.j2", a=a, appraised=appraised, history=ws.appraisals(visitor.account))
 
 
 @router.post("/tham-dinh-thu")

@@ -60,6 +60,7 @@ POST_ROUTES: list[tuple[str, set[str]]] = [
     ("/don-vi/thanh-tra/muc/{item}", {"tccb", "unit"}),
     ("/don-vi/thanh-tra/so-dang-ky", {"tccb", "unit"}),
     ("/xac-nhan/{staged}", {"tccb", "unit"}),
+    ("/xac-nhan/{staged}/xem-lai", {"tccb", "unit"}),
     ("/xac-nhan/{staged}/huy", {"tccb", "unit"}),
     ("/du-lieu", {"tccb"}),
     ("/gia-tri", {"tccb"}),

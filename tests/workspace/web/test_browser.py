@@ -1,9 +1,13 @@
 """End to end in Debian's Chromium (Playwright, `executable_path`), against `cchc serve` started by the test on
-127.0.0.1 (a subprocess, a free port), on SQLite and on PostgreSQL: TCCB creates the Thanh tra account; Thanh tra
-sees 3 items worth 1,75 points, uploads the signed 2.2 report, confirms the header cchc read, and the item goes
-and the department's total rises by exactly 1,00; a viewer cannot upload. At 1366×768 and at 390×844.
+127.0.0.1 (a subprocess, a free port), on SQLite and on PostgreSQL, the issue's story: TCCB creates the Thanh tra
+account; Thanh tra sees 3 items worth 1,75 points and first uploads its own report "Số: 15/BC-TTr" — the
+confirmation page warns, before anything is kept, that it will not count, with the engine's reason (the rule wants
+a report the Sở issues, SNN); Thanh tra discards it, uploads the Sở's report "Số: 15/BC-SNN-TTr", the page says
++1,00, it confirms, the item goes and the department's total rises by exactly 1,00; a viewer cannot upload.
+At 1366×768 and at 390×844.
 
-Screenshots go to $CCHC_SCREENSHOTS when set (docs/workspace-don-vi.png is made that way), else to tmp_path.
+Screenshots go to $CCHC_SCREENSHOTS when set (docs/workspace-don-vi.png and docs/workspace-xac-nhan.png, the
+warning, are made that way), else to tmp_path.
 """
 
 from __future__ import annotations
@@ -138,6 +142,8 @@ def test_a_unit_hands_in_its_report_in_a_real_browser(browser, server: str, tmp_
     shots = _shots(tmp_path, db_url)
     report = tmp_path / "Báo cáo theo dõi THPL 2023.docx"
     report.write_bytes(signed_report())
+    own_report = tmp_path / "Báo cáo THPL của Thanh tra.docx"
+    own_report.write_bytes(signed_report("15/BC-TTr"))
 
     # TCCB creates the Thanh tra account and a leadership (viewer) account
     tccb = Visit(browser, server, 1366, 768)
@@ -170,17 +176,38 @@ def test_a_unit_hands_in_its_report_in_a_real_browser(browser, server: str, tmp_
     before = clerk.total()
     assert before == Decimal("75.66") and clerk.fits()
     clerk.shot(shots, "don-vi-1366.png")
-    row = clerk.page.locator("tr.item", has_text="Báo cáo kết quả công tác theo dõi thi hành pháp luật")
-    row.locator("input[type=file]").set_input_files(str(report))
-    clerk.submit(row.locator("button[type=submit]"))
+    item = "Báo cáo kết quả công tác theo dõi thi hành pháp luật"
+
+    # first Thanh tra's own report: read, and found failing before anything is kept
+    clerk.page.locator("tr.item", has_text=item).locator("input[type=file]").set_input_files(str(own_report))
+    clerk.submit(clerk.page.locator("tr.item", has_text=item).locator("button[type=submit]"))
+    assert "/xac-nhan/" in clerk.page.url
+    assert clerk.page.input_value("#reference") == "15/BC-TTr"
+    warning = clerk.page.inner_text("#xem-truoc")
+    assert "Văn bản này chưa đáp ứng yêu cầu" in warning and "[W120]" in warning
+    reasons = clerk.page.locator("#xem-truoc ul.reasons li").all_inner_texts()
+    assert any("SNN" in r and "15/BC-TTr" in r for r in reasons), reasons
+    assert clerk.page.locator("button.confirm-button").is_visible()  # the clerk may still confirm
+    assert clerk.fits()
+    clerk.shot(shots, "xac-nhan-canh-bao-1366.png")
+    clerk.submit("form.discard button[type=submit]")
+    assert clerk.page.url.endswith("/don-vi/thanh-tra")
+    assert "Đã bỏ tệp" in clerk.page.inner_text(".notice")
+    assert clerk.page.locator("tr.item").count() == 3 and clerk.total() == before
+
+    # then the Sở's report: the page says +1,00 before confirming
+    clerk.page.locator("tr.item", has_text=item).locator("input[type=file]").set_input_files(str(report))
+    clerk.submit(clerk.page.locator("tr.item", has_text=item).locator("button[type=submit]"))
     assert "/xac-nhan/" in clerk.page.url
     assert clerk.page.input_value("#reference") == "15/BC-SNN-TTr"
     assert clerk.page.input_value("#issued") == "20/11/2023"
     assert clerk.page.input_value("#kind") == "BC"
     assert "theo dõi thi hành pháp luật năm 2023" in clerk.page.input_value("#subject")
+    said = clerk.page.inner_text("#xem-truoc")
+    assert "Nếu xác nhận: mục này đạt" in said and "từ 75,66 lên 76,66 (+1,00)" in said, said
     assert clerk.fits()
     clerk.shot(shots, "xac-nhan-1366.png")
-    clerk.submit("form.confirm button[type=submit]")
+    clerk.submit("button.confirm-button")
     assert clerk.page.url.endswith("/don-vi/thanh-tra")
     assert clerk.page.locator("tr.item").count() == 2
     assert clerk.page.locator("tr.item", has_text="Báo cáo kết quả công tác theo dõi").count() == 0

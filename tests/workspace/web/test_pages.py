@@ -71,6 +71,72 @@ def test_a_wrong_confirmation_is_shown_in_vietnamese_and_records_nothing(site: S
     assert site.unit.get(f"/xac-nhan/{staged}").status_code == 200  # still waiting
 
 
+def test_the_confirmation_page_says_what_the_engine_will_conclude(site: Site) -> None:
+    """The Sở's report: "mục này đạt … từ 75,66 lên 76,66 (+1,00)"; Thanh tra's own "15/BC-TTr": the W120 warning
+    with the engine's reason (the rule wants issuer SNN), confirm and discard still offered. Nothing is kept."""
+    before = site.state()
+    good = _text(site.unit.get(f"/xac-nhan/{stage(site, signed_report())}"))
+    assert "Nếu xác nhận: mục này đạt , tổng điểm của Sở từ 75,66 lên 76,66 (+1,00)" in good
+    assert "[W120]" not in good
+
+    own = stage(site, signed_report("15/BC-TTr"), "bc-ttr.docx")
+    page = site.unit.get(f"/xac-nhan/{own}")
+    assert page.status_code == 200
+    text = _text(page)
+    assert "Văn bản này chưa đáp ứng yêu cầu" in text and "[W120]" in text and "Nếu xác nhận: mục này đạt" not in text
+    reasons = re.findall(r'<ul class="problems reasons">(.*?)</ul>', page.text, re.S)
+    assert reasons and "SNN" in reasons[0] and "TTr" in reasons[0]
+    assert not re.search(r"hàng \d+\)", reasons[0])  # the engine's scratch row, in no file the clerk has
+    assert "đã qua" in text.split("Tệp:")[0]  # 2.2's deadline has passed: said so, not "không nêu"
+    assert "Xác nhận, ghi vào sổ" in text and f'action="/xac-nhan/{own}/huy"' in page.text
+    assert f'formaction="/xac-nhan/{own}/xem-lai"' in page.text
+    after = site.state()  # two uploads staged (audited), two previews: no score, no register row
+    assert (after[0], after[2]) == (before[0], before[2])
+
+
+def test_preview_again_shows_the_edited_fields_and_keeps_nothing(site: Site) -> None:
+    """The clerk corrects what cchc misread (the reference) and asks again: the same page, the new preview."""
+    own = stage(site, signed_report("15/BC-TTr"))
+    before = site.state()
+    fields = {"reference": "15/BC-SNN-TTr", "issued": "20/11/2023", "kind": "BC", "subject": REPORT_SUBJECT}
+    again = site.unit.post(f"/xac-nhan/{own}/xem-lai", fields)
+    assert again.status_code == 200
+    text = _text(again)
+    assert "từ 75,66 lên 76,66 (+1,00)" in text and "[W120]" not in text
+    assert 'value="15/BC-SNN-TTr"' in again.text  # the edited field, not what cchc read
+    assert site.state() == before
+    staged = site.workspace.staged(site.accounts["thanhtra"], own)
+    assert staged.reference == "15/BC-TTr"  # the staged upload still holds what cchc read
+    # back to the reference as read: the warning again
+    assert "[W120]" in _text(site.unit.post(f"/xac-nhan/{own}/xem-lai", {**fields, "reference": "15/BC-TTr"}))
+
+
+def test_preview_again_with_bad_fields_shows_the_problems_confirming_gives(site: Site) -> None:
+    staged = stage(site, signed_report())
+    before = site.state()
+    bad = {"reference": "không phải số hiệu", "issued": "31/2/2023", "kind": "XYZ", "subject": ""}
+    preview = site.unit.post(f"/xac-nhan/{staged}/xem-lai", bad)
+    confirm = site.unit.post(f"/xac-nhan/{staged}", bad)
+    assert preview.status_code == confirm.status_code == 400
+    text = _text(preview)
+    assert "[W121]" in text and "chưa xem trước được" in text
+    codes = set(re.findall(r"\[(C1\d\d)\]", text))
+    assert {"C114", "C115", "C116", "C117"} <= codes and codes >= set(re.findall(r"\[(C1\d\d)\]", _text(confirm)))
+    assert 'value="không phải số hiệu"' in html.unescape(preview.text)  # the fields kept for correcting
+    assert site.state() == before
+    no_token = site.unit.post(f"/xac-nhan/{staged}/xem-lai", bad, csrf="")
+    assert no_token.status_code == 403 and "[C140]" in no_token.text
+
+
+def test_a_scan_without_a_header_is_not_previewed_until_the_fields_are_filled(site: Site) -> None:
+    staged = stage(site, b"%PDF-1.4\n%%EOF\n", "scan.pdf")
+    page = site.unit.get(f"/xac-nhan/{staged}")
+    assert page.status_code == 200 and "[W121]" in _text(page) and "Nếu xác nhận" not in _text(page)
+    filled = site.unit.post(f"/xac-nhan/{staged}/xem-lai", {"reference": "15/BC-SNN-TTr", "issued": "20/11/2023",
+                                                             "kind": "BC", "subject": REPORT_SUBJECT})
+    assert filled.status_code == 200 and "(+1,00)" in _text(filled)
+
+
 def test_tccb_acts_for_a_unit_and_the_viewer_reads_only(site: Site) -> None:
     assert site.tccb.get("/don-vi/thanh-tra").status_code == 200
     dashboard = site.viewer.get("/tong-quan")
@@ -101,6 +167,29 @@ def test_tccb_overrides_a_criterion_with_a_note_and_keeps_the_history(site: Site
     assert history.index("Hội đồng xem lại") < history.index("Báo cáo gửi muộn 3 ngày")  # newest first
     too_many = site.tccb.post("/tham-dinh-thu", {"criterion": "2.2", "points": "5", "note": "x"})
     assert too_many.status_code == 400 and "[C120]" in too_many.text
+
+
+def test_the_appraisal_page_and_the_dashboard_show_the_engines_mock_appraised_result(site: Site) -> None:
+    """Before any override: no appraised result (the self-score stands). After 2.2 → 0,25 (self 0): the engine's
+    MockAppraisal says 75,91 / Khá, +0,25 against 75,66, difference −0,25 on 2.2; the pages show exactly that."""
+    page = site.tccb.get("/tham-dinh-thu")
+    assert "Chưa chấm lại tiêu chí nào" in _text(page)
+    assert 'class="card appraised"' not in site.tccb.get("/tong-quan").text
+    assert site.tccb.post("/tham-dinh-thu", {"criterion": "2.2", "points": "0,25",
+                                             "note": "Hội đồng xem lại"}).status_code == 303
+    m = site.workspace.assessment().appraisal
+    assert m is not None and (m.total, m.classification, m.change) == (Decimal("75.91"), "Khá", Decimal("0.25"))
+    page = site.tccb.get("/tham-dinh-thu")
+    assert re.search(r'id="tham-dinh-tong">75,91 <small>/ 100</small>', page.text)
+    assert 'id="tham-dinh-xep-loai">Khá<' in page.text and 'id="tham-dinh-chenh">+0,25<' in page.text
+    assert 'id="tham-dinh-chi-so">75,91%<' in page.text
+    row = html.unescape(re.search(r'<tr id="tc-2.2".*?</tr>', page.text, re.S).group(0))  # type: ignore[union-attr]
+    assert "0,25" in row and "−0,25" in row and "tccb" in row
+    assert 'class="overridden"' not in re.search(r'<tr id="tc-2.1".*?</tr>', page.text, re.S).group(0)  # type: ignore[union-attr]
+    for client in (site.tccb, site.viewer):
+        dashboard = client.get("/tong-quan")
+        assert 'id="tham-dinh-tong">75,91 <small>' in dashboard.text
+        assert 'id="tong-diem">75,66 <small>' in dashboard.text  # the self-assessed total unchanged beside it
 
 
 def test_tccb_creates_and_deactivates_an_account(site: Site) -> None:
