@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
 from evidence.problems import InputError, Problem
-from evidence.tables import (
+from evidence.table_primitives import (
     HEADER_ROW,
     HEADER_SEARCH_ROWS,
     MAX_CELL_CHARS,

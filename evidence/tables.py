@@ -33,17 +33,33 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from evidence.dates import format_date
 from evidence.problems import InputError, Problem, did_you_mean
+from evidence.table_primitives import (  # the shared primitives, named here too for the readers that import them
+    HEADER_ROW,
+    HEADER_SEARCH_ROWS,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    SPLIT_HINT,
+    CellKind,
+    Table,
+    _csv_cell,
+    _find_header,
+    _header_key,
+    _too_many_rows,
+    column_letter,
+    repeated_headers,
+    strip_control,
+)
 from evidence.text import (
     LEGACY_FONTS,
     TextEncodingError,
@@ -56,7 +72,6 @@ from evidence.text import (
 )
 from evidence.xlsx_fast import read_plain
 
-HEADER_ROW = 1
 # Hard limits for any table; a reader passes tighter ones (a register: 20 MB, 50 000 rows).
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # an .xlsx is a zip: refuse zip bombs before parsing
@@ -70,58 +85,12 @@ MAX_CSV_ROWS = 1_000_000
 # reader spends on a few hundred rows (a case's own task and indicator lists; thirty of them in a many-case run).
 # Both readers give the same table (tests/test_columnar.py).
 COLUMNAR_MIN_BYTES = 64 * 1024
-SPLIT_HINT = ("hãy tách thành nhiều tệp (ví dụ mỗi tháng một tệp) và liệt kê chúng trong datasets của case.yaml, "
-              "hoặc dùng mẫu glob như exports/ho-so-*.csv (docs/case-format.md)")
-MAX_COLUMNS = 200
-MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
-HEADER_SEARCH_ROWS = 30  # a header below a title block is found within these rows
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 OLD_FORMATS = {".xls": "Excel 97–2003 (.xls)", ".ods": "OpenDocument (.ods)", ".xlsb": "Excel nhị phân (.xlsb)"}
 SHEET_NAMES = ("so dang ky",)  # a sheet named like "Sổ đăng ký" is preferred over the first sheet
 
-CellKind = Literal["number", "date", "formula", "error", "bool"]
 Merge = tuple[int, int, int, int]  # (first column, first row, last column, last row), 1-based like Excel
 
-_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r") | {0x7F: None}
-
-
-@dataclass(frozen=True)
-class Table:
-    path: Path
-    frame: pd.DataFrame  # all cells str, NFC, stripped; "" for blank
-    encoding: str  # "utf-8", "utf-8-sig", "cp1258", or "xlsx"
-    header_row: int = HEADER_ROW
-    rows: tuple[int, ...] = ()  # spreadsheet row of each frame row (blank rows are not in the frame)
-    sheet: str | None = None
-    kinds: Mapping[tuple[int, str], CellKind] = field(default_factory=dict)  # (frame index, header) → kind
-    letters: Mapping[str, str] = field(default_factory=dict)  # header → spreadsheet column letter
-    warnings: tuple[Problem, ...] = ()  # data the table holds but no column reads (W025)
-    # Every header of the file, when `frame` holds only the columns a reader asked for (`read_table(columns=…)`)
-    headers: tuple[str, ...] | None = None
-    # Frame rows holding data only in columns left out of `frame` (they are rows, not blank lines)
-    filled_elsewhere: frozenset[int] = frozenset()
-
-    @property
-    def all_headers(self) -> list[str]:
-        """The file's headers, read or not: what messages list and what W031 compares."""
-        return list(self.headers) if self.headers is not None else list(self.frame.columns)
-
-    def sheet_row(self, index: int) -> int:
-        """Spreadsheet row number of the frame's `index`-th data row."""
-        return self.rows[index] if self.rows else self.header_row + 1 + index
-
-    def kind(self, index: int, header: str | None) -> CellKind | None:
-        return None if header is None else self.kinds.get((index, header))
-
-
-def column_letter(position: int) -> str:
-    """0 → "A", 26 → "AA": how Excel names a column."""
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def read_table(path: Path, *, expect: Iterable[str] = (), sheet: str | None = None,
@@ -196,15 +165,6 @@ def _csv_records(path: Path, max_rows: int) -> tuple[list[tuple[int, list[str]]]
         raise InputError(Problem.of("E013", file=path, row=reader.line_num or None,
                                     detail=f"CSV hỏng: {exc}")) from None
     return records, encoding
-
-
-_ESCAPED_FORMULA = re.compile(r"'+[=+\-@]")
-
-
-def _csv_cell(text: str) -> str:
-    # cchc writes text starting with = + - @ to CSV behind an apostrophe so that Excel never runs it
-    # (and "'=…" behind two): one apostrophe before those characters is taken off again.
-    return text[1:] if _ESCAPED_FORMULA.match(text) else text
 
 
 def escape_csv_text(text: str) -> str:
@@ -477,45 +437,8 @@ def _excel_cell(value: object, data_type: str | None = None) -> tuple[str, CellK
 # ---- rows to a frame ------------------------------------------------------------------------
 
 
-def _too_many_rows(path: Path, max_rows: int) -> Problem:
-    return Problem.of("E015", file=path, detail=f"hơn {max_rows:,} hàng dữ liệu".replace(",", ".") + f"; {SPLIT_HINT}")
-
-
 def _too_many_columns(path: Path, row: int) -> Problem:
     return Problem.of("E015", file=path, row=row, detail=f"hơn {MAX_COLUMNS} cột có dữ liệu")
-
-
-def repeated_headers(headers: list[str], path: Path, header_row: int) -> tuple[dict[str, int], list[Problem]]:
-    """Each header's first column (by its `_header_key`), and E018 for every header written a second time."""
-    problems: list[Problem] = []
-    seen: dict[str, int] = {}
-    for position, header in enumerate(headers):
-        if not header:
-            continue
-        key = _header_key(header)
-        if key in seen:
-            problems.append(Problem.of("E018", file=path, row=header_row, column=header, header=header,
-                                       first=column_letter(seen[key]), second=column_letter(position)))
-        else:
-            seen[key] = position
-    return seen, problems
-
-
-def _header_key(text: str) -> str:
-    return fold(text).replace(" ", "")
-
-
-def _find_header(records: list[tuple[int, list[str]]], expect: tuple[str, ...]) -> int:
-    """Index in `records` of the header row."""
-    if not expect:
-        return 0
-    wanted = {_header_key(h) for h in expect}
-    best, best_hits = 0, 0
-    for i, (_, cells) in enumerate(records[:HEADER_SEARCH_ROWS]):
-        hits = len(wanted & {_header_key(clean(c)) for c in cells})
-        if hits > best_hits:
-            best, best_hits = i, hits
-    return best
 
 
 def _build(path: Path, records: list[tuple[int, list[str]]], cell_kinds: dict[tuple[int, int], CellKind],
@@ -670,11 +593,6 @@ def _cell_text(path: Path, row: int, headers: list[str], position: int, cells: l
                                           "một ô Excel".replace(",", ".")))
         return ""
     return clean(strip_control(raw))
-
-
-def strip_control(text: str) -> str:
-    """Without control characters: invisible bytes, never data (and an .xlsx cannot hold them)."""
-    return text.translate(_CONTROL)
 
 
 def find_columns(table: Table, wanted: dict[str, tuple[str, bool]]) -> dict[str, str | None]:
