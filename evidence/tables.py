@@ -280,9 +280,10 @@ def _calamine_grid(rows: list[list[Any]]) -> tuple[np.ndarray, ColumnKinds]:
         column = grid[:, position]
         if pd.api.types.infer_dtype(column, skipna=False) == "string":
             continue
-        others = np.flatnonzero(column != "")  # calamine gives "" for an empty cell
+        # the cells that are not text (calamine gives "" for an empty one): a column's header is text above them
+        others = np.flatnonzero(np.fromiter((type(v) is not str for v in column), bool, len(column)))
         values = column[others]
-        if pd.api.types.infer_dtype(values, skipna=False) in _ONE_TYPE:  # e.g. dates, blanks aside: each value once
+        if pd.api.types.infer_dtype(values, skipna=False) in _ONE_TYPE:  # e.g. dates, text aside: each value once
             codes, uniques = pd.factorize(values, use_na_sentinel=False)  # NaN is a value here
             shown = [_excel_cell(v) for v in uniques]
             column[others] = np.array([t for t, _ in shown], dtype=object)[codes]
@@ -292,7 +293,7 @@ def _calamine_grid(rows: list[list[Any]]) -> tuple[np.ndarray, ColumnKinds]:
                 kinds[position] = (others[has] + 1, of_cells[has])
             continue
         found: list[tuple[int, CellKind]] = []
-        for i in np.flatnonzero(np.fromiter((type(v) is not str for v in column), bool, len(column))).tolist():
+        for i in others.tolist():
             value = column[i]
             key = (type(value), value)  # True is not 1
             shown = seen.get(key)
@@ -598,8 +599,8 @@ def _clean_columns(path: Path, rows: list[int], width: int, column_at: Callable[
                    ) -> tuple[list[Problem], dict[str, Any], dict[int, int], list[int],
                               dict[tuple[int, str], CellKind]]:
     """`_columns_at_once` past the rows' own checks: `column_at(position)` gives a column's texts, one per row of
-    `rows` (spreadsheet row numbers); `found` holds the problems found so far as (data index, position, problem).
-    """
+    `rows` (spreadsheet row numbers), as Python text or as an Arrow text array; `found` holds the problems found
+    so far as (data index, position, problem)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -609,12 +610,12 @@ def _clean_columns(path: Path, rows: list[int], width: int, column_at: Callable[
     unnamed: dict[int, int] = {}
     for position in range(width):
         given = column_at(position)
-        texts = pa.array(given, pa.string())
+        texts = given if isinstance(given, pa.Array) else pa.array(given, pa.string())
         long = np.flatnonzero(pc.greater(pc.utf8_length(texts), MAX_CELL_CHARS).to_numpy(zero_copy_only=False))
         if long.size:
             column = headers[position] if position < len(headers) and headers[position] else column_letter(position)
             for index in long.tolist():
-                size = len(given[index])
+                size = len(texts[index].as_py())
                 found.append((index, position, Problem.of(
                     "E015", file=path, row=rows[index], column=column,
                     detail=f"ô dài {size:,} ký tự, quá giới hạn {MAX_CELL_CHARS:,} ký tự của một ô Excel"
@@ -647,10 +648,10 @@ def _build_grid(path: Path, grid: np.ndarray, column_kinds: ColumnKinds, sheet: 
 
     from evidence.columnar import NOT_SPACE
 
+    texts = [pa.array(grid[:, position], pa.string()) for position in range(grid.shape[1])]  # each column once
     filled = np.zeros(len(grid), dtype=bool)  # `_build`'s blank row: no cell with more than spaces
-    for position in range(grid.shape[1]):
-        matched = pc.match_substring_regex(pa.array(grid[:, position], pa.string()), NOT_SPACE)
-        filled |= matched.to_numpy(zero_copy_only=False)
+    for column in texts:
+        filled |= pc.match_substring_regex(column, NOT_SPACE).to_numpy(zero_copy_only=False)
     numbers = np.flatnonzero(filled)
     if numbers.size - 1 < COLUMNWISE_ROWS:  # few rows with data after all: the row by row build, as for any sheet
         return _build(path, [(int(i) + 1, grid[i].tolist()) for i in numbers], _cell_kinds(column_kinds), "xlsx",
@@ -668,11 +669,13 @@ def _build_grid(path: Path, grid: np.ndarray, column_kinds: ColumnKinds, sheet: 
     seen, problems = repeated_headers(headers, path, header_row)
     keep = {position: header for position, header in enumerate(headers)
             if header and seen.get(_header_key(header)) == position}
-    every = len(data) == len(grid) - (header_row)  # no blank row below the header: slices, no take
-    body = grid[header_row:] if every and data[0] == header_row else grid[data]
+    every = len(data) == len(grid) - header_row  # no blank row below the header: slices, no take
+    taken = None if every else pa.array(data)
     rows = (data + 1).tolist()
-    cells, columns, unnamed, rows, _ = _clean_columns(path, rows, max(len(headers), grid.shape[1]),
-                                                      lambda position: body[:, position], headers, keep, {}, [])
+    cells, columns, unnamed, rows, _ = _clean_columns(
+        path, rows, max(len(headers), grid.shape[1]),
+        lambda position: texts[position].slice(header_row) if taken is None else texts[position].take(taken),
+        headers, keep, {}, [])
     problems += cells
     kinds: dict[tuple[int, str], CellKind] = {}  # (frame index, header) → kind, a column at a time
     for position, (kind_rows, of_rows) in column_kinds.items():
