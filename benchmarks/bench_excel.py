@@ -101,6 +101,11 @@ def main() -> None:
 
         print(f"{args.rows:,} dossiers, .xlsx {export.stat().st_size / 1_048_576:.1f} MB; Python "
               f"{sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        # the child processes first: a child forked from this process once it holds a sheet reports this
+        # process's peak as its own (ru_maxrss carries over the fork), so every row showed the same RSS
+        rows = [("cchc assess, calamine (now)", *timed(ASSESS, str(case), repeat=args.repeat)),
+                ("cchc assess, openpyxl (before)", *timed(OPENPYXL_ONLY + ASSESS, str(case), repeat=1)),
+                ("pandas read_excel(engine='calamine') script", *timed(PANDAS, str(export), repeat=args.repeat))]
         fast = in_process(lambda: tables.read_table(export), args.repeat)
         print(f"read_table, calamine: {fast:.2f} s")
         original = tables.read_plain
@@ -110,10 +115,6 @@ def main() -> None:
         finally:
             tables.read_plain = original
         print(f"read_table, openpyxl: {slow:.2f} s (one run)")
-
-        rows = [("cchc assess, calamine (now)", *timed(ASSESS, str(case), repeat=args.repeat)),
-                ("cchc assess, openpyxl (before)", *timed(OPENPYXL_ONLY + ASSESS, str(case), repeat=1)),
-                ("pandas read_excel(engine='calamine') script", *timed(PANDAS, str(export), repeat=args.repeat))]
         print("\n| what | whole process | peak RSS |\n|---|---:|---:|")
         for what, took, rss, _ in rows:
             print(f"| {what} | {took:.1f} s | {rss:.0f} MB |")

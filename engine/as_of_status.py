@@ -58,30 +58,53 @@ def dossier_status(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Seri
     after it → quá hạn. Not returned: quá hạn once the due day has passed at `as_of`, else đang
     giải quyết. A declared "dừng xử lý" is kept: no date says a dossier was stopped. Without a
     due date the declared status stands."""
-    # object dtype throughout: pandas' string dtype would turn the None of "no status" into NaN
+    status, declared, _ = _statuses(frame, as_of)
+    return status, declared
+
+
+def _statuses(frame: pd.DataFrame, as_of: date) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """`dossier_status`, and where the declared status differs from it (a declared status only). The declared
+    statuses are a few distinct values over 500 000 rows: each comparison is made once per distinct value and
+    spread to the rows by their codes."""
     given = frame["status"].to_numpy(dtype=object)
-    declared_codes = np.where(pd.isna(given), "", given).astype(object)
-    declared = pd.Series(declared_codes, index=frame.index, dtype=object)
+    codes, uniques = pd.factorize(given)  # None and NaN (no status) are -1: "" below
+    # object dtype throughout: pandas' string dtype would turn the None of "no status" into NaN
+    if all(type(u) is str for u in uniques):
+        names = np.array([*uniques, ""], dtype=object)
+        codes = np.where(codes < 0, len(uniques), codes)
+    else:  # hashing finds 1, 1.0 and True one value: each cell keeps its own (never so in a dataset cchc read)
+        names = np.where(pd.isna(given), "", given).astype(object)
+        codes = np.arange(len(given))
+    declared_codes = names[codes]
+
+    def declared_is(code: str) -> np.ndarray:
+        return np.array([name == code for name in names], dtype=bool)[codes]
+
     due = pd.to_datetime(frame["due"])
     returned = pd.to_datetime(frame["returned"])
     cutoff = pd.Timestamp(as_of)
-    dated = due.notna() & returned.notna()
-    open_ = due.notna() & returned.isna()
+    dated = (due.notna() & returned.notna()).to_numpy()
+    open_ = (due.notna() & returned.isna()).to_numpy()
+    earlier, same_day = (returned < due).to_numpy(), (returned == due).to_numpy()
     # positions in _DERIVED, so that 500 000 rows share its few str objects ("" where the dates say nothing)
     derived = np.select(
-        [declared.eq("dung-xu-ly"),
-         dated & (returned < due),
-         dated & (returned == due) & declared.eq("truoc-han"),
-         dated & (returned == due),
+        [declared_is("dung-xu-ly"),
+         dated & earlier,
+         dated & same_day & declared_is("truoc-han"),
+         dated & same_day,
          dated,
-         open_ & (due < cutoff),
+         open_ & (due < cutoff).to_numpy(),
          open_],
         [0, 1, 1, 2, 3, 3, 4],
         default=0,
     )
-    derived_codes = _DERIVED[derived]
-    status = np.where(derived > 0, derived_codes, np.where(declared_codes != "", declared_codes, None))
-    return pd.Series(status, index=frame.index, dtype=object), declared
+    blank = np.array([name == "" for name in names], dtype=bool)
+    status = np.where(derived > 0, _DERIVED[derived], np.where(blank[codes], None, declared_codes))
+    # a declared status differs where the dates set another: `declared != status` for each (declared, derived)
+    other = np.array([[name != shown for shown in _DERIVED] for name in names], dtype=bool)
+    differs = ~blank[codes] & (derived > 0) & other[codes, derived]
+    return (pd.Series(status, index=frame.index, dtype=object),
+            pd.Series(declared_codes, index=frame.index, dtype=object), differs)
 
 
 _DERIVED = np.array(["", "truoc-han", "dung-han", "qua-han", "dang-giai-quyet"], dtype=object)
@@ -98,10 +121,9 @@ def dossiers_at(frame: pd.DataFrame, as_of: date, *, capped: bool = True) -> tup
         return frame, list(frame.attrs.get("status_warnings", []))
     if frame["due"].isna().all():  # counts without dates (the seed case): nothing to derive
         return frame, []
-    status, declared = dossier_status(frame, as_of)
+    status, declared, differs = _statuses(frame, as_of)
     source = frame.attrs.get("path", frame.attrs.get("file", "dossiers"))
     header = frame.attrs.get("headers", {}).get("status") or header_of("dossiers", "status")
-    differs = (declared != "") & (declared != status.fillna(""))
     # a dataset of several files names each row's own file (evidence/case.py, `_file`)
     files = frame.loc[differs, "_file"] if "_file" in frame else [source] * int(differs.sum())
     warnings = [Problem.of("W030", file=f, row=int(r), column=header, declared=DOSSIER_WORDS[d],

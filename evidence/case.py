@@ -154,6 +154,29 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+# From this size a dataset file is hashed on a second thread while it is read: hashlib releases the GIL on big
+# buffers, so a 180 MB export's quarter second of hashing overlaps with the reader's Python work; a small file
+# is hashed in line (a thread costs more than it saves).
+HASH_ALONGSIDE_BYTES = 8 << 20
+
+
+def _sha256_alongside(path: Path) -> Callable[[], str]:
+    """`_sha256(path)`, started now on its own thread for a big file; call the result for the digest (it raises
+    what hashing raised). The digest is the same either way: only when it is computed changes."""
+    try:
+        big = path.stat().st_size >= HASH_ALONGSIDE_BYTES
+    except OSError:
+        big = False
+    if not big:
+        return lambda: _sha256(path)
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-hash")
+    future = pool.submit(_sha256, path)
+    pool.shutdown(wait=False)  # the thread ends once the digest is done; nothing waits for it but the caller
+    return future.result
+
+
 def load_units(path: Path) -> dict[str, str]:
     data, index = load_yaml(path)
     if not isinstance(data, dict) or not data:
@@ -314,6 +337,7 @@ def read_case(folder: Path, *, readers: Mapping[str, DatasetReader] | None = Non
             continue
         parts: list[pd.DataFrame] = []
         for path in paths:
+            digest = _sha256_alongside(path)
             try:
                 if source.mapping:  # a system export read through a mapping (evidence/exports.py)
                     frame = read_export(name, path, source.mapping, case_folder=folder, units=units,
@@ -322,7 +346,7 @@ def read_case(folder: Path, *, readers: Mapping[str, DatasetReader] | None = Non
                 else:
                     frame = read_dataset(name, path, units=units)
                 problems.extend(frame.attrs["warnings"])  # unmapped columns, repeated ids (W031, W033…)
-                hashes[dict(files)[path]] = _sha256(path)
+                hashes[dict(files)[path]] = digest()
                 parts.append(frame)
                 rows = (rows or 0) + len(frame)
             except RowsRejected as exc:  # the table was read; some of its cells were not usable

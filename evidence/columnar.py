@@ -19,7 +19,6 @@ Those files are small or broken; big exports are none of them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -28,7 +27,7 @@ import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
 from evidence.problems import InputError, Problem
-from evidence.tables import (
+from evidence.table_primitives import (
     HEADER_ROW,
     HEADER_SEARCH_ROWS,
     MAX_CELL_CHARS,
@@ -62,8 +61,8 @@ def read_csv_columnar(path: Path, expect: tuple[str, ...], max_rows: int,
         return None
     with path.open("rb") as handle:
         start = handle.read(4)
-        if start.startswith(_UTF16_32_BOMS) or _holds_nul(handle, start):
-            return None
+    if start.startswith(_UTF16_32_BOMS):
+        return None
     bom = start[:3] == _UTF8_BOM
     # streamed block by block: the whole file is never in memory beside its table (a mapped file counts as
     # resident memory too)
@@ -84,7 +83,8 @@ def read_csv_columnar(path: Path, expect: tuple[str, ...], max_rows: int,
             return None
     cells = [arrow.column(i) for i in range(arrow.num_columns)]
     del arrow
-    if len(cells) > MAX_COLUMNS or not all(pa.types.is_string(c.type) for c in cells):
+    if len(cells) > MAX_COLUMNS or not all(pa.types.is_string(c.type) for c in cells) \
+            or any(_holds_nul(c) for c in cells):
         return None
     for c in cells:  # bytes bound characters from above: count characters only where bytes exceed the limit
         if (pc.max(pc.binary_length(c)).as_py() or 0) > MAX_CELL_CHARS \
@@ -138,12 +138,16 @@ def read_csv_columnar(path: Path, expect: tuple[str, ...], max_rows: int,
                  tuple(notes), tuple(keep.values()) if columns is not None else None, filled)
 
 
-def _holds_nul(handle: BinaryIO, start: bytes) -> bool:
-    """Whether the file holds a NUL byte, read in 8 MB pieces (C's memchr, never the whole file at once)."""
-    if b"\x00" in start:
-        return True
-    while piece := handle.read(8 << 20):
-        if b"\x00" in piece:
+def _holds_nul(column: pa.ChunkedArray) -> bool:
+    """Whether a cell of `column` holds a NUL byte, read from its text buffers in C. Every byte of the file but
+    the separators, quotes, line breaks and the BOM is in some cell, so no NUL in any column is no NUL in the
+    file (the row reader's csv module refuses one): no second pass over the file."""
+    for chunk in column.chunks:
+        offsets, data = chunk.buffers()[1:3]
+        if data is None or len(chunk) == 0:
+            continue
+        first, last = np.frombuffer(offsets, np.int32)[[chunk.offset, chunk.offset + len(chunk)]]
+        if last > first and np.frombuffer(data, np.uint8)[first:last].min() == 0:
             return True
     return False
 

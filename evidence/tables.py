@@ -33,17 +33,34 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from itertools import repeat
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from evidence.dates import format_date
 from evidence.problems import InputError, Problem, did_you_mean
+from evidence.table_primitives import (  # the shared primitives, named here too for the readers that import them
+    HEADER_ROW,
+    HEADER_SEARCH_ROWS,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    SPLIT_HINT,
+    CellKind,
+    Table,
+    _csv_cell,
+    _find_header,
+    _header_key,
+    _too_many_rows,
+    column_letter,
+    repeated_headers,
+    strip_control,
+)
 from evidence.text import (
     LEGACY_FONTS,
     TextEncodingError,
@@ -56,7 +73,6 @@ from evidence.text import (
 )
 from evidence.xlsx_fast import read_plain
 
-HEADER_ROW = 1
 # Hard limits for any table; a reader passes tighter ones (a register: 20 MB, 50 000 rows).
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # an .xlsx is a zip: refuse zip bombs before parsing
@@ -70,58 +86,12 @@ MAX_CSV_ROWS = 1_000_000
 # reader spends on a few hundred rows (a case's own task and indicator lists; thirty of them in a many-case run).
 # Both readers give the same table (tests/test_columnar.py).
 COLUMNAR_MIN_BYTES = 64 * 1024
-SPLIT_HINT = ("hãy tách thành nhiều tệp (ví dụ mỗi tháng một tệp) và liệt kê chúng trong datasets của case.yaml, "
-              "hoặc dùng mẫu glob như exports/ho-so-*.csv (docs/case-format.md)")
-MAX_COLUMNS = 200
-MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
-HEADER_SEARCH_ROWS = 30  # a header below a title block is found within these rows
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 OLD_FORMATS = {".xls": "Excel 97–2003 (.xls)", ".ods": "OpenDocument (.ods)", ".xlsb": "Excel nhị phân (.xlsb)"}
 SHEET_NAMES = ("so dang ky",)  # a sheet named like "Sổ đăng ký" is preferred over the first sheet
 
-CellKind = Literal["number", "date", "formula", "error", "bool"]
 Merge = tuple[int, int, int, int]  # (first column, first row, last column, last row), 1-based like Excel
 
-_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r") | {0x7F: None}
-
-
-@dataclass(frozen=True)
-class Table:
-    path: Path
-    frame: pd.DataFrame  # all cells str, NFC, stripped; "" for blank
-    encoding: str  # "utf-8", "utf-8-sig", "cp1258", or "xlsx"
-    header_row: int = HEADER_ROW
-    rows: tuple[int, ...] = ()  # spreadsheet row of each frame row (blank rows are not in the frame)
-    sheet: str | None = None
-    kinds: Mapping[tuple[int, str], CellKind] = field(default_factory=dict)  # (frame index, header) → kind
-    letters: Mapping[str, str] = field(default_factory=dict)  # header → spreadsheet column letter
-    warnings: tuple[Problem, ...] = ()  # data the table holds but no column reads (W025)
-    # Every header of the file, when `frame` holds only the columns a reader asked for (`read_table(columns=…)`)
-    headers: tuple[str, ...] | None = None
-    # Frame rows holding data only in columns left out of `frame` (they are rows, not blank lines)
-    filled_elsewhere: frozenset[int] = frozenset()
-
-    @property
-    def all_headers(self) -> list[str]:
-        """The file's headers, read or not: what messages list and what W031 compares."""
-        return list(self.headers) if self.headers is not None else list(self.frame.columns)
-
-    def sheet_row(self, index: int) -> int:
-        """Spreadsheet row number of the frame's `index`-th data row."""
-        return self.rows[index] if self.rows else self.header_row + 1 + index
-
-    def kind(self, index: int, header: str | None) -> CellKind | None:
-        return None if header is None else self.kinds.get((index, header))
-
-
-def column_letter(position: int) -> str:
-    """0 → "A", 26 → "AA": how Excel names a column."""
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def read_table(path: Path, *, expect: Iterable[str] = (), sheet: str | None = None,
@@ -152,7 +122,9 @@ def read_table(path: Path, *, expect: Iterable[str] = (), sheet: str | None = No
     merges: list[Merge] = []
     try:
         if suffix in EXCEL_SUFFIXES:
-            title, records, kinds, merges = _xlsx_records(path, max_rows, sheet)
+            title, records, kinds, merges = _xlsx_sheet(path, max_rows, sheet)
+            if isinstance(records, np.ndarray):  # a big plain sheet, kept as one 2-D array of texts
+                return _build_grid(path, records, kinds, title, tuple(expect), max_rows)
             encoding = "xlsx"
         else:
             if size >= COLUMNAR_MIN_BYTES:
@@ -198,15 +170,6 @@ def _csv_records(path: Path, max_rows: int) -> tuple[list[tuple[int, list[str]]]
     return records, encoding
 
 
-_ESCAPED_FORMULA = re.compile(r"'+[=+\-@]")
-
-
-def _csv_cell(text: str) -> str:
-    # cchc writes text starting with = + - @ to CSV behind an apostrophe so that Excel never runs it
-    # (and "'=…" behind two): one apostrophe before those characters is taken off again.
-    return text[1:] if _ESCAPED_FORMULA.match(text) else text
-
-
 def escape_csv_text(text: str) -> str:
     """The inverse of the reader's rule above, for anything cchc writes to a CSV register."""
     return "'" + text if re.match(r"'*[=+\-@]", text) else text
@@ -222,6 +185,17 @@ def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
                   ) -> tuple[str, Records, dict[tuple[int, int], CellKind], list[Merge]]:
     """(sheet name, [(row number, cells)], {(row number, column position): kind}, merged ranges) of the
     register sheet. A plain sheet is read by calamine (evidence/xlsx_fast.py), any other by openpyxl."""
+    title, records, kinds, merges = _xlsx_sheet(path, max_rows, wanted)
+    if isinstance(records, np.ndarray):
+        return title, _grid_records(records), _cell_kinds(kinds), merges  # type: ignore[arg-type]
+    return title, records, kinds, merges  # type: ignore[return-value]
+
+
+def _xlsx_sheet(path: Path, max_rows: int, wanted: str | None = None
+                ) -> tuple[str, Records | np.ndarray, dict[tuple[int, int], CellKind] | ColumnKinds, list[Merge]]:
+    """`_xlsx_records`, but a big rectangular sheet calamine read without merged cells stays one 2-D array of
+    texts (row r of the sheet at index r - 1) with its kinds per column (`ColumnKinds`): `_build_grid` reads it a
+    column at a time, never a Python list or dict entry per row."""
     with path.open("rb") as handle:
         magic = handle.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file: Excel 97–2003, or an .xlsx with a password
@@ -250,8 +224,10 @@ def _xlsx_records(path: Path, max_rows: int, wanted: str | None = None
         return _openpyxl_records(path, max_rows, wanted)
     title, rows, merges = fast
     if len(rows) >= COLUMNWISE_ROWS and len({len(r) for r in rows}) == 1:
-        records, kinds = _calamine_columns(rows)
-        return title, records, kinds, merges
+        grid, column_kinds = _calamine_grid(rows)
+        if merges:
+            return title, _grid_records(grid), _cell_kinds(column_kinds), merges
+        return title, grid, column_kinds, merges
     records = []
     kinds = {}
     seen: dict[tuple[type, object], tuple[str, CellKind | None]] = {}  # an export repeats its dates and numbers
@@ -269,27 +245,55 @@ _ONE_TYPE = ("datetime", "datetime64", "floating", "integer", "boolean", "date",
 
 
 def _calamine_columns(rows: list[list[Any]]) -> tuple[Records, dict[tuple[int, int], CellKind]]:
-    """`_excel_row` over a big rectangular sheet, a column at a time: a column of text only (most of an export)
-    is recognised by pandas in C and left as it is; in the others each distinct value is shown once."""
+    """`_excel_row` over a big rectangular sheet, a column at a time, as records (rows with any text)."""
+    grid, column_kinds = _calamine_grid(rows)
+    return _grid_records(grid), _cell_kinds(column_kinds)
+
+
+def _grid_records(grid: np.ndarray) -> Records:
+    """The rows of a sheet's 2-D array of texts holding any text, as records (row number, cells)."""
+    filled = np.flatnonzero((grid != "").any(axis=1))
+    return [(int(i) + 1, grid[i].tolist()) for i in filled]
+
+
+# A sheet's cell kinds a column at a time: column position → (spreadsheet rows, their kinds), rows increasing
+ColumnKinds = dict[int, tuple[np.ndarray, np.ndarray]]
+
+
+def _cell_kinds(column_kinds: ColumnKinds) -> dict[tuple[int, int], CellKind]:
+    """{(spreadsheet row, column position): kind}, as the row readers give kinds."""
+    kinds: dict[tuple[int, int], CellKind] = {}
+    for position, (rows, of_rows) in column_kinds.items():
+        kinds.update(zip(zip(rows.tolist(), repeat(position)), of_rows.tolist(), strict=True))
+    return kinds
+
+
+def _calamine_grid(rows: list[list[Any]]) -> tuple[np.ndarray, ColumnKinds]:
+    """`_excel_row` over a big rectangular sheet, a column at a time, into one 2-D array of texts and the kinds
+    of its cells: a column of text only (most of an export) is recognised by pandas in C and left as it is; in
+    the others each distinct value is shown once, and its kind given to its cells at once."""
     grid = np.empty((len(rows), len(rows[0])), dtype=object)
     grid[:] = rows
-    kinds: dict[tuple[int, int], CellKind] = {}
+    kinds: ColumnKinds = {}
     seen: dict[tuple[type, object], tuple[str, CellKind | None]] = {}
     for position in range(grid.shape[1]):
         column = grid[:, position]
         if pd.api.types.infer_dtype(column, skipna=False) == "string":
             continue
-        others = np.flatnonzero(column != "")  # calamine gives "" for an empty cell
+        # the cells that are not text (calamine gives "" for an empty one): a column's header is text above them
+        others = np.flatnonzero(np.fromiter((type(v) is not str for v in column), bool, len(column)))
         values = column[others]
-        if pd.api.types.infer_dtype(values, skipna=False) in _ONE_TYPE:  # e.g. dates, blanks aside: each value once
+        if pd.api.types.infer_dtype(values, skipna=False) in _ONE_TYPE:  # e.g. dates, text aside: each value once
             codes, uniques = pd.factorize(values, use_na_sentinel=False)  # NaN is a value here
             shown = [_excel_cell(v) for v in uniques]
             column[others] = np.array([t for t, _ in shown], dtype=object)[codes]
-            for i, code in zip(others.tolist(), codes.tolist(), strict=True):
-                if (kind := shown[code][1]) is not None:
-                    kinds[(i + 1, position)] = kind
+            of_cells = np.array([k for _, k in shown] or [None], dtype=object)[codes]
+            has = np.not_equal(of_cells, None)
+            if has.any():
+                kinds[position] = (others[has] + 1, of_cells[has])
             continue
-        for i in np.flatnonzero(np.fromiter((type(v) is not str for v in column), bool, len(column))).tolist():
+        found: list[tuple[int, CellKind]] = []
+        for i in others.tolist():
             value = column[i]
             key = (type(value), value)  # True is not 1
             shown = seen.get(key)
@@ -297,9 +301,11 @@ def _calamine_columns(rows: list[list[Any]]) -> tuple[Records, dict[tuple[int, i
                 shown = seen[key] = _excel_cell(value)
             column[i], kind = shown
             if kind is not None:
-                kinds[(i + 1, position)] = kind
-    filled = np.flatnonzero((grid != "").any(axis=1))
-    return [(int(i) + 1, grid[i].tolist()) for i in filled], kinds
+                found.append((i + 1, kind))
+        if found:
+            kinds[position] = (np.array([i for i, _ in found], dtype=np.int64), np.array([k for _, k in found],
+                                                                                          dtype=object))
+    return grid, kinds
 
 
 def _excel_row(values: list[Any], data_types: list[str | None] | None = None, *,
@@ -477,45 +483,8 @@ def _excel_cell(value: object, data_type: str | None = None) -> tuple[str, CellK
 # ---- rows to a frame ------------------------------------------------------------------------
 
 
-def _too_many_rows(path: Path, max_rows: int) -> Problem:
-    return Problem.of("E015", file=path, detail=f"hơn {max_rows:,} hàng dữ liệu".replace(",", ".") + f"; {SPLIT_HINT}")
-
-
 def _too_many_columns(path: Path, row: int) -> Problem:
     return Problem.of("E015", file=path, row=row, detail=f"hơn {MAX_COLUMNS} cột có dữ liệu")
-
-
-def repeated_headers(headers: list[str], path: Path, header_row: int) -> tuple[dict[str, int], list[Problem]]:
-    """Each header's first column (by its `_header_key`), and E018 for every header written a second time."""
-    problems: list[Problem] = []
-    seen: dict[str, int] = {}
-    for position, header in enumerate(headers):
-        if not header:
-            continue
-        key = _header_key(header)
-        if key in seen:
-            problems.append(Problem.of("E018", file=path, row=header_row, column=header, header=header,
-                                       first=column_letter(seen[key]), second=column_letter(position)))
-        else:
-            seen[key] = position
-    return seen, problems
-
-
-def _header_key(text: str) -> str:
-    return fold(text).replace(" ", "")
-
-
-def _find_header(records: list[tuple[int, list[str]]], expect: tuple[str, ...]) -> int:
-    """Index in `records` of the header row."""
-    if not expect:
-        return 0
-    wanted = {_header_key(h) for h in expect}
-    best, best_hits = 0, 0
-    for i, (_, cells) in enumerate(records[:HEADER_SEARCH_ROWS]):
-        hits = len(wanted & {_header_key(clean(c)) for c in cells})
-        if hits > best_hits:
-            best, best_hits = i, hits
-    return best
 
 
 def _build(path: Path, records: list[tuple[int, list[str]]], cell_kinds: dict[tuple[int, int], CellKind],
@@ -602,11 +571,6 @@ def _columns_at_once(path: Path, data: Records, headers: list[str], keep: dict[i
     """What `_cell_by_cell` gives, a column at a time: each column's texts go to Arrow once, over-long cells
     are found by their length there, and each distinct text is cleaned once. Problems come in the order the
     cell-by-cell reading gives them (by row: a CSV row's E023, then its cells' E015 by column)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from evidence.columnar import cleaned_categorical
-
     found: list[tuple[int, int, Problem]] = []  # (data index, -1 for the row or the column position, problem)
     rows = [number for number, _ in data]
     width = max(len(headers), max(len(cells) for _, cells in data))
@@ -618,22 +582,42 @@ def _columns_at_once(path: Path, data: Records, headers: list[str], keep: dict[i
                     found.append((index, -1, Problem.of("E023", file=path, row=number, cells=len(cells),
                                                         headers=len(headers), extra=", ".join(extra)[:80])))
         width = len(headers)
+    same_width = len({len(cells) for _, cells in data}) == 1 and len(data[0][1]) >= width
+    if same_width:  # a spreadsheet's rows are as wide as its sheet: one 2-D array, a column is a slice
+        grid = np.empty((len(data), len(data[0][1])), dtype=object)
+        grid[:] = [cells for _, cells in data]
+        return _clean_columns(path, rows, width, lambda position: grid[:, position], headers, keep, cell_kinds,
+                              found)
+    return _clean_columns(path, rows, width,
+                          lambda position: [cells[position] if position < len(cells) else "" for _, cells in data],
+                          headers, keep, cell_kinds, found)
+
+
+def _clean_columns(path: Path, rows: list[int], width: int, column_at: Callable[[int], Any], headers: list[str],
+                   keep: dict[int, str], cell_kinds: dict[tuple[int, int], CellKind],
+                   found: list[tuple[int, int, Problem]]
+                   ) -> tuple[list[Problem], dict[str, Any], dict[int, int], list[int],
+                              dict[tuple[int, str], CellKind]]:
+    """`_columns_at_once` past the rows' own checks: `column_at(position)` gives a column's texts, one per row of
+    `rows` (spreadsheet row numbers), as Python text or as an Arrow text array; `found` holds the problems found
+    so far as (data index, position, problem)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from evidence.columnar import cleaned_categorical
+
     columns: dict[str, Any] = {}
     unnamed: dict[int, int] = {}
-    same_width = len({len(cells) for _, cells in data}) == 1 and len(data[0][1]) >= width
-    grid = np.empty((len(data), len(data[0][1])), dtype=object) if same_width else None
-    if grid is not None:  # a spreadsheet's rows are as wide as its sheet: one 2-D array, a column is a slice
-        grid[:] = [cells for _, cells in data]
     for position in range(width):
-        texts = pa.array(grid[:, position] if grid is not None else
-                         [cells[position] if position < len(cells) else "" for _, cells in data], pa.string())
+        given = column_at(position)
+        texts = given if isinstance(given, pa.Array) else pa.array(given, pa.string())
         long = np.flatnonzero(pc.greater(pc.utf8_length(texts), MAX_CELL_CHARS).to_numpy(zero_copy_only=False))
         if long.size:
             column = headers[position] if position < len(headers) and headers[position] else column_letter(position)
             for index in long.tolist():
-                size = len(data[index][1][position])
+                size = len(texts[index].as_py())
                 found.append((index, position, Problem.of(
-                    "E015", file=path, row=data[index][0], column=column,
+                    "E015", file=path, row=rows[index], column=column,
                     detail=f"ô dài {size:,} ký tự, quá giới hạn {MAX_CELL_CHARS:,} ký tự của một ô Excel"
                     .replace(",", "."))))
             blank = np.zeros(len(texts), dtype=bool)
@@ -654,6 +638,62 @@ def _columns_at_once(path: Path, data: Records, headers: list[str], keep: dict[i
     return [p for _, _, p in found], columns, unnamed, rows, kinds
 
 
+def _build_grid(path: Path, grid: np.ndarray, column_kinds: ColumnKinds, sheet: str, expect: tuple[str, ...],
+                max_rows: int) -> Table:
+    """`_build` over a sheet kept as one 2-D array of texts (`_xlsx_sheet`: big, rectangular, no merged cells):
+    blank rows found, header searched and columns cleaned a column at a time, never a Python list per row. The
+    same table and problems as `_build` on the sheet's records (tests/test_columnar_datasets.py)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from evidence.columnar import NOT_SPACE
+
+    texts = [pa.array(grid[:, position], pa.string()) for position in range(grid.shape[1])]  # each column once
+    filled = np.zeros(len(grid), dtype=bool)  # `_build`'s blank row: no cell with more than spaces
+    for column in texts:
+        filled |= pc.match_substring_regex(column, NOT_SPACE).to_numpy(zero_copy_only=False)
+    numbers = np.flatnonzero(filled)
+    if numbers.size - 1 < COLUMNWISE_ROWS:  # few rows with data after all: the row by row build, as for any sheet
+        return _build(path, [(int(i) + 1, grid[i].tolist()) for i in numbers], _cell_kinds(column_kinds), "xlsx",
+                      sheet, expect, max_rows)
+    head = [(int(i) + 1, grid[i].tolist()) for i in numbers[:HEADER_SEARCH_ROWS]]
+    at = _find_header(head, expect)
+    header_row = head[at][0]
+    data = numbers[at + 1:]
+    if len(data) > max_rows:
+        raise InputError(_too_many_rows(path, max_rows))
+    if len(data) < COLUMNWISE_ROWS:
+        return _build(path, [(int(i) + 1, grid[i].tolist()) for i in numbers], _cell_kinds(column_kinds), "xlsx",
+                      sheet, expect, max_rows)
+    headers = [clean(h) for h in head[at][1]]
+    seen, problems = repeated_headers(headers, path, header_row)
+    keep = {position: header for position, header in enumerate(headers)
+            if header and seen.get(_header_key(header)) == position}
+    every = len(data) == len(grid) - header_row  # no blank row below the header: slices, no take
+    taken = None if every else pa.array(data)
+    rows = (data + 1).tolist()
+    cells, columns, unnamed, rows, _ = _clean_columns(
+        path, rows, max(len(headers), grid.shape[1]),
+        lambda position: texts[position].slice(header_row) if taken is None else texts[position].take(taken),
+        headers, keep, {}, [])
+    problems += cells
+    kinds: dict[tuple[int, str], CellKind] = {}  # (frame index, header) → kind, a column at a time
+    for position, (kind_rows, of_rows) in column_kinds.items():
+        if position not in keep:
+            continue
+        index = np.searchsorted(data, kind_rows - 1)  # the frame index of each sheet row, if it is a data row
+        here = (index < len(data)) & (data[np.minimum(index, len(data) - 1)] == kind_rows - 1)
+        kinds.update(zip(zip(index[here].tolist(), repeat(keep[position])), of_rows[here].tolist(), strict=True))
+    if any(p.severity == "error" for p in problems):
+        raise InputError(problems)
+    notes = tuple(Problem.of("W025", file=path, row=header_row, column=column_letter(position),
+                             header=f"{column_letter(position)} (không có tiêu đề)", count=count)
+                  for position, count in sorted(unnamed.items()))
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(data)), copy=False)
+    letters = {header: column_letter(position) for position, header in keep.items()}
+    return Table(path, frame, "xlsx", header_row, tuple(rows), sheet, kinds, letters, notes)
+
+
 def _blank_code(values: Any) -> int:
     """The code of "" among a Categorical's categories (-2: none, never a code)."""
     where = np.flatnonzero(np.asarray(values.categories == "", dtype=bool))
@@ -670,11 +710,6 @@ def _cell_text(path: Path, row: int, headers: list[str], position: int, cells: l
                                           "một ô Excel".replace(",", ".")))
         return ""
     return clean(strip_control(raw))
-
-
-def strip_control(text: str) -> str:
-    """Without control characters: invisible bytes, never data (and an .xlsx cannot hold them)."""
-    return text.translate(_CONTROL)
 
 
 def find_columns(table: Table, wanted: dict[str, tuple[str, bool]]) -> dict[str, str | None]:

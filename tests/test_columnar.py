@@ -34,7 +34,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 # cells as exports and hostile files have them: Vietnamese, NFD, Unicode spaces, controls, zero-width,
 # apostrophes before formulas, quotes, commas and line breaks inside quoted cells
-CELL_CHARS = st.sampled_from([*"aZ09 ,\"'=+-@\t\r\n\x0b\x0c\x1c\x1f\x7f\x85\xa0\u2003\u200b\ufeff\u3000",
+CELL_CHARS = st.sampled_from([*"aZ09 ,\"'=+-@\t\r\n\x00\x0b\x0c\x1c\x1f\x7f\x85\xa0\u2003\u200b\ufeff\u3000",
                               "Đ", "ú", "ng", "ha\u0323n", "\u0301", "ơ", "ệ", "/"])
 CELL = st.lists(CELL_CHARS, max_size=6).map("".join)
 
@@ -81,6 +81,20 @@ def test_the_columnar_reader_gives_the_row_readers_table(tmp_path: Path, header:
     path = tmp_path / "bang.csv"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8"))
     assert _outcome(path, expect=["Mã", "Trạng thái"]) == _row_reader(path, expect=["Mã", "Trạng thái"])
+
+
+@pytest.mark.parametrize("text", [
+    "M\x00ã,Trạng thái\nHS-1,Đúng hạn\n",  # in the header
+    "Mã,Trạng thái\nHS-1,\"Đúng\x00 hạn\"\n",  # in a quoted cell
+    "Mã,Trạng thái\nHS-1,Đúng hạn\n\x00,x",  # alone, on a last line without its line break
+    "\x00\x00Mã,Trạng thái\nHS-1,Đúng hạn\n",  # among the first bytes
+    "\ufeffMã,Trạng thái\n" + "HS-1,Đúng hạn\n" * 3000 + "HS-2,\x00\n",  # far into the file, behind a BOM
+])
+def test_a_nul_byte_anywhere_sends_the_file_to_the_row_reader(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "bang.csv"
+    path.write_text(text, encoding="utf-8")
+    assert columnar.read_csv_columnar(path, (), 1000, None) is None
+    assert _outcome(path) == _row_reader(path)
 
 
 @SETTINGS

@@ -285,3 +285,49 @@ def test_a_column_of_one_type_of_value_is_shown_once_per_value_like_cell_by_cell
     one_by_one = [(n, tables._excel_row(list(r))) for n, r in enumerate(rows, start=1)]
     assert records == [(n, cells) for n, (cells, _) in one_by_one if any(cells)]
     assert kinds == {(n, p): k for n, (_, row_kinds) in one_by_one for p, k in row_kinds.items()}
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(width=st.integers(1, 5), data=st.data())
+def test_a_sheet_kept_as_one_array_builds_the_table_its_rows_build(width: int, data: st.DataObject) -> None:
+    """`_build_grid` (a big plain sheet from calamine, never a list per row) against `_build` cell by cell on the
+    same sheet's records: blank and space-only rows, a title above the header, repeated and empty headers, over-long
+    cells, cell kinds; the same table or the same problems."""
+    from evidence import tables
+
+    header = data.draw(st.lists(st.sampled_from(["Mã", "Trạng thái", "", "Ngày", "Mã ", "Ghi chú"]), min_size=width,
+                                max_size=width))
+    row = st.one_of(st.lists(_RAW, min_size=width, max_size=width),
+                    st.lists(st.sampled_from(["", " ", "\u3000"]), min_size=width, max_size=width))  # blank rows
+    title = data.draw(st.lists(st.lists(st.sampled_from(["", "BÁO CÁO", " "]), min_size=width, max_size=width),
+                               max_size=2))
+    body = data.draw(st.lists(row, min_size=0, max_size=8))
+    for place in data.draw(st.lists(st.tuples(st.integers(0, 7), st.integers(0, width - 1)), max_size=1)):
+        if body:
+            body[place[0] % len(body)][place[1]] = "x" * 32_768
+    grid = np.empty((len(title) + 1 + len(body), width), dtype=object)
+    grid[:] = [*title, header, *body]
+    places = [(r, c) for r in range(1, len(grid) + 1) for c in range(width)]
+    cell_kinds = dict(data.draw(st.lists(st.tuples(st.sampled_from(places), st.sampled_from(["number", "date"])),
+                                         max_size=4)))
+    expect = ("Mã", "Trạng thái")
+
+    def outcome(build: object) -> object:
+        try:
+            table = build()  # type: ignore[operator]
+        except InputError as exc:
+            return [p.message for p in exc.problems]
+        return (table.frame.to_dict("list"), table.rows, dict(table.kinds), table.header_row, dict(table.letters),
+                [p.message for p in table.warnings], table.sheet)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tables, "COLUMNWISE_ROWS", 1)
+        by_column = {p: (np.array([r for r, q in sorted(cell_kinds) if q == p]),
+                         np.array([k for (r, q), k in sorted(cell_kinds.items()) if q == p], dtype=object))
+                     for p in {q for _, q in cell_kinds}}
+        fast = outcome(lambda: tables._build_grid(Path("bang.xlsx"), grid.copy(), by_column, "Trang 1", expect, 100))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tables, "COLUMNWISE_ROWS", 10**9)
+        slow = outcome(lambda: tables._build(Path("bang.xlsx"), tables._grid_records(grid), dict(cell_kinds), "xlsx",
+                                             "Trang 1", expect, 100))
+    assert fast == slow

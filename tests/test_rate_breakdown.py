@@ -174,3 +174,40 @@ def test_the_seed_dossier_counts_have_no_units_and_no_breakdown(seed) -> None:
     assert not [b for c in result.criteria for b in c.breakdowns if b.requirement == "ho-so-dung-han"]
     assert str(result.total) == "75.66"
 
+
+
+def _split_cell_by_cell(rows: pd.DataFrame, good: pd.Series, by: str) -> tuple:
+    """The split as it was first written (each cell made text, then grouped): the reference for the fast one."""
+    import numpy as np
+
+    from engine.rate_breakdown import GroupRate
+
+    if rows.empty or by not in rows or rows[by].isna().all():
+        return ()
+    given = rows[by].to_numpy(dtype=object)
+    keys = np.where(pd.isna(given), NO_KEY, given)
+    codes, uniques = pd.factorize(pd.Series([str(k) for k in keys], dtype=object))
+    n = rows["_n"].to_numpy(dtype="int64")
+    counted = good.reindex(rows.index, fill_value=False).to_numpy(dtype=bool)
+    den = np.zeros(len(uniques), dtype="int64")
+    num = np.zeros(len(uniques), dtype="int64")
+    np.add.at(den, codes, n)
+    np.add.at(num, codes, np.where(counted, n, 0))
+    groups = [GroupRate(str(k), int(num[i]), int(den[i])) for i, k in enumerate(uniques) if den[i] > 0]
+    return tuple(sorted(groups, key=lambda g: (g.ratio, -g.shortfall, g.key)))
+
+
+# Keys as a frame may hold them: unit ids, blanks of every kind, and values whose hashes collide (1, 1.0, True)
+_KEYS = st.one_of(st.sampled_from(["so-nnptnt", "chi-cuc", "", " ", "1", "1.0", "True"]),
+                  st.sampled_from([None, float("nan"), pd.NaT, pd.NA, 1, 1.0, True, 0, False]), st.text(max_size=3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_KEYS, st.integers(0, 5), st.booleans()), max_size=30), st.booleans())
+def test_split_groups_as_the_cell_by_cell_reference(cells: list, shuffled_index: bool) -> None:
+    frame = pd.DataFrame({"unit": pd.Series([k for k, _, _ in cells], dtype=object),
+                          "_n": pd.Series([n for _, n, _ in cells], dtype="int64")})
+    good = pd.Series([g for _, _, g in cells], dtype=bool)
+    if shuffled_index:  # a filtered frame keeps its rows' labels
+        frame.index = good.index = pd.Index([3 * i + 7 for i in range(len(cells))])
+    assert split(frame, good, "unit") == _split_cell_by_cell(frame, good, "unit")
