@@ -25,7 +25,7 @@ from workspace.errors import Invalid, WorkspaceError
 from workspace.store import Store
 
 if TYPE_CHECKING:
-    from workspace.service import Workspace
+    from workspace.blobs import BlobStore
 
 SQLITE_COPY = "workspace.db"
 LOGICAL_COPY = "workspace.sql.json"
@@ -36,12 +36,12 @@ def _tables() -> list[Table]:
     return list(Base.metadata.sorted_tables)
 
 
-def backup(ws: Workspace, target: Path) -> Path:
+def backup(store: Store, blobs: BlobStore, target: Path) -> Path:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise Invalid("C125", path=str(target))
     target.mkdir(parents=True, exist_ok=True)
-    if ws.store.sqlite:
-        source = sqlite3.connect(make_url(ws.store.url).database)
+    if store.sqlite:
+        source = sqlite3.connect(make_url(store.url).database)
         copy = sqlite3.connect(target / SQLITE_COPY)
         try:
             with copy:
@@ -52,11 +52,11 @@ def backup(ws: Workspace, target: Path) -> Path:
         with sqlite3.connect(target / SQLITE_COPY) as check:
             shas = {row[0] for row in check.execute("SELECT sha256 FROM blobs")}
     else:
-        shas = _logical_copy(ws.store, target / LOGICAL_COPY)
+        shas = _logical_copy(store, target / LOGICAL_COPY)
     for sha in sorted(shas):
         destination = target / FILES / sha[:2] / sha
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ws.blobs.path(sha), destination)
+        shutil.copy2(blobs.path(sha), destination)
     return target
 
 

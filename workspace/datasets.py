@@ -20,25 +20,32 @@ from workspace.db.models import CaseFileRow
 from workspace.errors import Invalid
 
 if TYPE_CHECKING:
-    from workspace.service import Workspace
+    from evidence.case_file import CaseFile
+    from workspace.blobs import BlobStore
+    from workspace.store import Store
 
 
-def _case(ws: Workspace):  # type: ignore[no-untyped-def]
+def _case(store: Store, blobs: BlobStore) -> CaseFile:
+    with store.read() as session:
+        row = session.get(CaseFileRow, "case.yaml")
+    if row is None:
+        raise Invalid("C109")
     with tempfile.TemporaryDirectory(prefix="cchc-case-") as folder:
-        (Path(folder) / "case.yaml").write_bytes(ws._case_text("case.yaml"))
+        (Path(folder) / "case.yaml").write_bytes(blobs.read(row.sha256))
         return read_case_file(Path(folder))[0]
 
 
-def dataset_list(ws: Workspace) -> list[dict[str, str]]:
-    case = _case(ws)
-    with ws.store.read() as session:
+def dataset_list(store: Store, blobs: BlobStore) -> list[dict[str, str]]:
+    case = _case(store, blobs)
+    with store.read() as session:
         files = {r.path: r.sha256 for r in session.query(CaseFileRow)}
     return [{"name": name, "path": source.shown, "mapping": source.mapping or "",
              "sha256": ", ".join(files.get(p, "") for p in source.patterns)} for name, source in case.datasets.items()]
 
 
-def replace_dataset(ws: Workspace, actor: str, name: str, filename: str, data: bytes, suffix: str) -> None:
-    case = _case(ws)
+def replace_dataset(store: Store, blobs: BlobStore, actor: str, name: str, filename: str, data: bytes,
+                    suffix: str) -> None:
+    case = _case(store, blobs)
     source = case.datasets.get(name)
     if source is None:
         raise Invalid("C118", name=name, hint=did_you_mean(name, list(case.datasets)))
@@ -49,7 +56,7 @@ def replace_dataset(ws: Workspace, actor: str, name: str, filename: str, data: b
         raise Invalid("C111", name=filename, expected=f"tệp {Path(path).suffix} như case.yaml ghi ({path})",
                       detail=f" (nội dung là {suffix})")
     with tempfile.TemporaryDirectory(prefix="cchc-dataset-") as folder:
-        case_store.export(ws.store, ws.blobs, Path(folder), runs=False)
+        case_store.export(store, blobs, Path(folder), runs=False)
         inside(Path(folder), path).write_bytes(data)
         from engine.pipeline import prepare
 
@@ -57,10 +64,10 @@ def replace_dataset(ws: Workspace, actor: str, name: str, filename: str, data: b
             prepare(Path(folder))
         except InputError as exc:
             raise Invalid.of([p for p in exc.problems if p.severity == "error"] or exc.problems) from None
-    with ws.store.write() as session:
+    with store.write() as session:
         row = session.get(CaseFileRow, path)
         before = None if row is None else row.sha256
-        sha = ws.blobs.put(session, data)
+        sha = blobs.put(session, data)
         if row is None:
             session.add(CaseFileRow(path=path, sha256=sha))
         else:

@@ -410,13 +410,13 @@ class Workspace:
         shown = uploads.shown_name(filename)
         uploads.check_size(shown, data, self.max_upload)
         suffix = uploads.content_type(shown, data, (".csv", ".xlsx"))
-        replace_dataset(self, actor.username, name, shown, data, suffix)
+        replace_dataset(self.store, self.blobs, actor.username, name, shown, data, suffix)
 
     def datasets(self, actor: Account) -> list[dict[str, str]]:
         from workspace.datasets import dataset_list
 
         self._fresh(actor)
-        return dataset_list(self)
+        return dataset_list(self.store, self.blobs)
 
     def inputs(self, actor: Account) -> list[dict[str, str]]:
         self._fresh(actor)
@@ -513,7 +513,7 @@ class Workspace:
     def backup(self, target: Path) -> Path:
         from workspace.backup import backup
 
-        return backup(self, Path(target))
+        return backup(self.store, self.blobs, Path(target))
 
 
 def _staged(row: StagedRow) -> Staged:
