@@ -12,6 +12,7 @@ import base64
 import json
 import shutil
 import sqlite3
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,7 +50,8 @@ def backup(store: Store, blobs: BlobStore, target: Path) -> Path:
         finally:
             copy.close()
             source.close()
-        with sqlite3.connect(target / SQLITE_COPY) as check:
+        # closing(): a sqlite3 connection's own `with` commits but never closes (Python 3.13 warns)
+        with closing(sqlite3.connect(target / SQLITE_COPY)) as check:
             shas = {row[0] for row in check.execute("SELECT sha256 FROM blobs")}
     else:
         shas = _logical_copy(store, target / LOGICAL_COPY)
