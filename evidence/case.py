@@ -14,7 +14,6 @@ Problems from every file are gathered before anything is raised.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +26,7 @@ from evidence.case_file import CaseFile
 from evidence.datasets import RowsRejected, read_dataset
 from evidence.exports import read_export
 from evidence.mock_appraisal import MOCK_APPRAISAL_FILE, Override, read_mock_appraisal
+from evidence.numbers import input_number
 from evidence.paths import PathEscapeError, inside
 from evidence.problems import InputError, Problem
 from evidence.register import Document
@@ -186,21 +186,6 @@ def load_units(path: Path) -> dict[str, str]:
     if problems:
         raise InputError(problems)
     return {k: v.strip() for k, v in data.items()}
-
-
-_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-
-
-def input_number(raw: object) -> Decimal | None:
-    """An entered value as a non-negative Decimal, or None. Only plain decimals: Decimal() itself also
-    reads "1_000", "1e3", "Infinity" and " +5", none of which a person means as a score."""
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int | Decimal):  # the YAML loader reads decimals as Decimal, exactly as typed
-        raw = format(raw, "f") if isinstance(raw, Decimal) else str(raw)
-    if not isinstance(raw, str) or not _PLAIN_DECIMAL.fullmatch(raw.strip()):
-        return None
-    return Decimal(raw.strip())
 
 
 def _load_inputs(path: Path) -> dict[tuple[str, str], InputValue]:

@@ -18,12 +18,12 @@ Distinct from `official.criteria` in case.yaml: those are the real council's poi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from evidence.numbers import points_number
 from evidence.problems import InputError, Problem
 from evidence.yaml_lines import LineIndex, load_yaml
 
@@ -31,7 +31,6 @@ MOCK_APPRAISAL_FILE = "tham-dinh-thu.yaml"
 KEYS = ("points", "note", "by", "at")
 # Points as a council writes them: a plain decimal with at most 2 places (the engine rounds every criterion
 # to 2 places; a third would be cut unseen, so it is refused instead).
-_POINTS = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
 
 
 @dataclass(frozen=True)
@@ -45,16 +44,6 @@ class Override:
     at: datetime | None
     line: int | None  # of the criterion's key in the file
     points_line: int | None = None  # of its `points`, for a value only the scheme can refuse
-
-
-def _points(raw: object) -> Decimal | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int | Decimal):  # the YAML loader reads decimals as Decimal, exactly as typed
-        raw = format(raw, "f") if isinstance(raw, Decimal) else str(raw)
-    if not isinstance(raw, str) or not _POINTS.fullmatch(raw.strip()):
-        return None
-    return Decimal(raw.strip())
 
 
 def _shown(raw: object) -> str:
@@ -105,7 +94,7 @@ def parse_mock_appraisal(data: object, path: Path, index: LineIndex) -> dict[str
                                        detail=f"khóa không dùng được {', '.join(unknown)}; chỉ dùng "
                                               f"{', '.join(KEYS)}"))
             continue
-        points = _points(entry.get("points"))
+        points = points_number(entry.get("points"))
         if points is None:
             problems.append(Problem.of("E086", file=path, line=index.line([crit, "points"]), key=crit,
                                        value=_shown(entry.get("points"))))

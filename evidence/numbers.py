@@ -16,6 +16,29 @@ class NumberError(ValueError):
     pass
 
 
+_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def input_number(raw: object) -> Decimal | None:
+    """An entered value as a non-negative Decimal, or None. Only plain decimals: Decimal() itself also
+    reads "1_000", "1e3", "Infinity" and " +5", none of which a person means as a score."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | Decimal):  # the YAML loader reads decimals as Decimal, exactly as typed
+        raw = format(raw, "f") if isinstance(raw, Decimal) else str(raw)
+    if not isinstance(raw, str) or not _PLAIN_DECIMAL.fullmatch(raw.strip()):
+        return None
+    return Decimal(raw.strip())
+
+
+def points_number(raw: object) -> Decimal | None:
+    """Points a person gives (a mock appraisal): a plain decimal with at most 2 decimals, never rounded."""
+    number = input_number(raw)
+    if number is None or -number.as_tuple().exponent > 2:  # type: ignore[operator]
+        return None
+    return number
+
+
 @dataclass(frozen=True)
 class RateValue:
     """A share in [0, 1]: exact `value`, or only an exclusive upper bound `below`."""

@@ -11,7 +11,7 @@ import json
 import tempfile
 import threading
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +21,7 @@ from engine.reports import WRITERS
 from engine.reports.inputs import ReportInputs
 from engine.results import Assessment
 from evidence.dates import DateError, format_date, parse_date
+from evidence.numbers import input_number, points_number
 from evidence.problems import InputError, Problem, did_you_mean
 from evidence.references import DOCUMENT_KINDS, ReferenceFormatError, parse_reference
 from evidence.register import COLUMNS, inspect_register
@@ -426,8 +427,6 @@ class Workspace:
                 for r in rows]
 
     def set_input(self, actor: Account, criterion: str, part: str, value: str, source: str, note: str = "") -> None:
-        from evidence.case import input_number
-
         actor = self._tccb(actor)
         scheme = self.scored().scheme
         crit = scheme.criterion(criterion)
@@ -461,14 +460,11 @@ class Workspace:
         crit = self.scored().scheme.criterion(criterion)
         if crit is None:
             raise NotFound("C122", crit=criterion, hint="")
-        try:
-            value = Decimal(points.strip().replace(",", "."))
-        except InvalidOperation:
-            raise Invalid("C120", crit=criterion, detail=f"{points!r} không phải một số") from None
-        if not value.is_finite() or value < 0 or value > crit.max:
+        value = points_number(points.strip().replace(",", "."))  # what the engine will read back, exactly
+        if value is None:
+            raise Invalid("C120", crit=criterion, detail=f"{points!r}: cần số không âm, tối đa 2 chữ số thập phân")
+        if value > crit.max:
             raise Invalid("C120", crit=criterion, detail=f"phải từ 0 đến {crit.max}")
-        if value != value.quantize(Decimal("0.01")):  # the engine reads at most 2 decimals and never rounds
-            raise Invalid("C120", crit=criterion, detail="ghi tối đa 2 chữ số thập phân")
         if not note.strip():
             raise Invalid("C121", crit=criterion)
         with self.store.write() as session:

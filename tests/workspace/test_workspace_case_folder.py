@@ -108,7 +108,8 @@ def test_the_mock_appraisal_is_kept_in_history_and_written_on_export(workspace, 
     with pytest.raises(Forbidden):
         workspace.appraise(unit, "2.2", "1", "x")
     for points, note in (("1.5", "quá điểm tối đa"), ("-0.1", "âm"), ("abc", "không phải số"), ("0.5", "  "),
-                         ("0.125", "3 chữ số thập phân"), ("NaN", "không phải số")):
+                         ("0.125", "3 chữ số thập phân"), ("NaN", "không phải số"),
+                         ("5e-1", "số mũ: tệp tham-dinh-thu.yaml không đọc được dạng này"), ("+0.5", "dấu cộng")):
         with pytest.raises(Invalid):
             workspace.appraise(tccb, "2.2", points, note)
     with pytest.raises(NotFound):
