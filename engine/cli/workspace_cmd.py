@@ -15,11 +15,17 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.cli.common import EXIT_INPUT, EXIT_OK, print_problems
 from engine.locations import find_case
+from evidence.formatting import points
 from evidence.problems import Problem
+
+if TYPE_CHECKING:
+    from workspace.service import Workspace
 
 DEFAULT_DATA = "cchc-workspace"
 
@@ -100,68 +106,62 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
+def _in_workspace(args: argparse.Namespace, work: Callable[[Workspace], str]) -> int:
+    """Open the workspace, do the work, close it: one line saying what was done, or its problems (exit 2)."""
+    from workspace.service import WorkspaceError
+
+    try:
+        ws = _open(args)
+        try:
+            done = work(ws)
+        finally:
+            ws.close()
+    except WorkspaceError as exc:
+        return _fail(exc)
+    print(done)
+    return EXIT_OK
+
+
 def run_create_admin(args: argparse.Namespace) -> int:
     from workspace.service import Role, WorkspaceError
 
     try:
-        password = _password(args)
-        ws = _open(args)
-        try:
-            account = ws.create_account(None, args.username, args.full_name, Role.TCCB, None, password)
-        finally:
-            ws.close()
+        password = _password(args)  # asked before the workspace is opened (and migrated)
     except WorkspaceError as exc:
         return _fail(exc)
-    print(f"Đã tạo tài khoản Phòng TCCB «{account.username}» trong {args.db or args.data}.")
-    return EXIT_OK
+
+    def create(ws: Workspace) -> str:
+        account = ws.create_account(None, args.username, args.full_name, Role.TCCB, None, password)
+        return f"Đã tạo tài khoản Phòng TCCB «{account.username}» trong {args.db or args.data}."
+
+    return _in_workspace(args, create)
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from workspace.service import WorkspaceError
-
     folder = find_case(args.case)
-    try:
-        ws = _open(args)
-        try:
-            ws.import_case(folder)
-            total = ws.assessment().total
-            title = ws.title()
-        finally:
-            ws.close()
-    except WorkspaceError as exc:
-        return _fail(exc)
-    print(f"Đã nhập hồ sơ «{title}» vào {args.db or args.data}: {str(total).replace('.', ',')} điểm.")
-    return EXIT_OK
+
+    def start(ws: Workspace) -> str:
+        ws.import_case(folder)
+        return (f"Đã nhập hồ sơ «{ws.title()}» vào {args.db or args.data}: "
+                f"{points(ws.assessment().total)} điểm.")
+
+    return _in_workspace(args, start)
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from workspace.service import WorkspaceError
+    def export(ws: Workspace) -> str:
+        target = ws.export_case(Path(args.target))
+        return f"Đã xuất hồ sơ vào {target}; chấm: cchc assess {target}"
 
-    try:
-        ws = _open(args)
-        try:
-            target = ws.export_case(Path(args.target))
-        finally:
-            ws.close()
-    except WorkspaceError as exc:
-        return _fail(exc)
-    print(f"Đã xuất hồ sơ vào {target}; chấm: cchc assess {target}")
-    return EXIT_OK
+    return _in_workspace(args, export)
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from workspace.service import WorkspaceError
+    def backup(ws: Workspace) -> str:
+        target = ws.backup(Path(args.target))
+        return f"Đã sao lưu vào {target}; khôi phục: cchc workspace restore {target} --data <thư mục mới>"
 
-    try:
-        ws = _open(args)
-        try:
-            target = ws.backup(Path(args.target))
-        finally:
-            ws.close()
-    except WorkspaceError as exc:
-        return _fail(exc)
-    print(f"Đã sao lưu vào {target}; khôi phục: cchc workspace restore {target} --data <thư mục mới>")
-    return EXIT_OK
+    return _in_workspace(args, backup)
 
 
 def run_restore(args: argparse.Namespace) -> int:
