@@ -83,6 +83,46 @@ def test_the_columnar_reader_gives_the_row_readers_table(tmp_path: Path, header:
     assert _outcome(path, expect=["Mã", "Trạng thái"]) == _row_reader(path, expect=["Mã", "Trạng thái"])
 
 
+@SETTINGS
+@given(body=st.lists(st.lists(CELL, min_size=3, max_size=3), min_size=1, max_size=12),
+       block=st.integers(min_value=1, max_value=64))
+def test_blocks_cut_at_any_line_break_never_misread_a_quoted_line_break(tmp_path: Path, body: list[list[str]],
+                                                                       block: int) -> None:
+    """The fast parse cuts the file at line breaks, blind to quotes: blocks of a few bytes put a cut inside
+    quoted cells, CRLFs and Vietnamese letters; the table is still the row reader's."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(["Mã", "Trạng thái", "Ghi chú"])
+    writer.writerows(body)
+    path = tmp_path / "bang.csv"
+    path.write_bytes(out.getvalue().encode("utf-8"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(columnar, "FAST_BLOCK", block)
+        fast = _outcome(path, expect=["Mã", "Trạng thái"])
+    assert fast == _row_reader(path, expect=["Mã", "Trạng thái"])
+
+
+def test_a_quoted_line_break_across_a_cut_is_parsed_again_between_records(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Arrow refuses the fast parse when a cut falls inside a quoted cell; the reader then parses again, cutting
+    only between records, and every multi-line cell comes out whole at its own row."""
+    rows = [["HS-%d" % i, "Đúng hạn\r\ncòn dòng %d" % i if i % 3 == 0 else "Trước hạn"] for i in range(3000)]
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows([["Mã", "Trạng thái"], *rows])
+    path = tmp_path / "bang.csv"
+    path.write_bytes(out.getvalue().encode("utf-8"))
+    monkeypatch.setattr(columnar, "FAST_BLOCK", 4096)
+    tries: list[bool] = []
+    parse = columnar._parse
+    monkeypatch.setattr(columnar, "_parse", lambda *a, **k: tries.append(k["newlines_in_values"]) or parse(*a, **k))
+    table = columnar.read_csv_columnar(path, ("Mã",), 10_000, None)
+    assert tries == [False, True]
+    assert table is not None
+    assert [str(v) for v in table.frame["Trạng thái"]] == [clean(r[1]) for r in rows]
+    assert table.rows == tuple(range(2, 3002))
+    assert _outcome(path, expect=["Mã"]) == _row_reader(path, expect=["Mã"])
+
+
 @pytest.mark.parametrize("text", [
     "M\x00ã,Trạng thái\nHS-1,Đúng hạn\n",  # in the header
     "Mã,Trạng thái\nHS-1,\"Đúng\x00 hạn\"\n",  # in a quoted cell
