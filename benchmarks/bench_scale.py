@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/cchc-scale"))
     args = parser.parse_args()
     python = sys.executable
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     print("| Hồ sơ | cchc assess | script pandas | DuckDB | cchc / DuckDB | RAM cchc (đỉnh) |")
     print("|---:|---:|---:|---:|---:|---:|")
     for rows in args.rows:
@@ -133,6 +134,7 @@ def main() -> None:
                 raise SystemExit(f"{name} counted {answer.strip()} on-time/decided, the ground truth is {expected}")
         print(f"| {rows:,} | {cchc_s:.2f} s | {pandas_s:.2f} s | {duck_s:.2f} s | {cchc_s / duck_s:.1f}× "
               f"| {cchc_mb} MB |".replace(",", "."), flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":
