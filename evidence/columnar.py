@@ -136,8 +136,9 @@ def _parse(path: Path, bom: bool, *, newlines_in_values: bool) -> pa.Table | Non
 
     Without `newlines_in_values` Arrow cuts the file into blocks at line breaks and parses them on every
     core, twice as fast; a quoted cell with a line break still parses within a block, and one that a cut
-    falls inside (or a record longer than a block) makes Arrow refuse ("parser got out of sync with chunker", tests/test_columnar.py), never
-    misread: the caller then parses again with `newlines_in_values`, which cuts only between records."""
+    falls inside (or a record longer than a block) makes Arrow refuse ("parser got out of sync with chunker",
+    tests/test_columnar.py), never misread: the caller then parses again with `newlines_in_values`, which cuts
+    only between records."""
     # streamed block by block: the whole file is never in memory beside its table (a mapped file counts as
     # resident memory too)
     with pa.OSFile(str(path)) as stream:
@@ -146,7 +147,8 @@ def _parse(path: Path, bom: bool, *, newlines_in_values: bool) -> pa.Table | Non
         try:
             return pacsv.read_csv(
                 stream,
-                read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=EXACT_BLOCK if newlines_in_values else FAST_BLOCK),
+                read_options=pacsv.ReadOptions(autogenerate_column_names=True,
+                                               block_size=EXACT_BLOCK if newlines_in_values else FAST_BLOCK),
                 parse_options=pacsv.ParseOptions(newlines_in_values=newlines_in_values, ignore_empty_lines=False),
                 # every cell text, never null: names are f0, f1… (entries for columns the file lacks are unused)
                 convert_options=pacsv.ConvertOptions(

@@ -106,7 +106,7 @@ def test_a_quoted_line_break_across_a_cut_is_parsed_again_between_records(tmp_pa
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Arrow refuses the fast parse when a cut falls inside a quoted cell; the reader then parses again, cutting
     only between records, and every multi-line cell comes out whole at its own row."""
-    rows = [["HS-%d" % i, "Đúng hạn\r\ncòn dòng %d" % i if i % 3 == 0 else "Trước hạn"] for i in range(3000)]
+    rows = [[f"HS-{i}", f"Đúng hạn\r\ncòn dòng {i}" if i % 3 == 0 else "Trước hạn"] for i in range(3000)]
     out = io.StringIO(newline="")
     csv.writer(out).writerows([["Mã", "Trạng thái"], *rows])
     path = tmp_path / "bang.csv"

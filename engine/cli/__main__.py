@@ -1,5 +1,3 @@
-import sys
+from engine.cli.entry import run
 
-from engine.cli import main
-
-sys.exit(main())
+run()
