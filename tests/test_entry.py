@@ -3,7 +3,9 @@ output and everything else registered to run at exit must survive that."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +54,18 @@ def test_hooks_registered_later_still_run_and_the_status_stands(tmp_path: Path, 
     assert done.returncode == status
     assert len(done.stdout) == 200_001
     assert marker.read_text() == "ran"
+
+
+def test_a_reader_that_stops_early_is_no_internal_error() -> None:
+    """`cchc assess --format json | head -c 10`: the reader leaves; cchc stops quietly with 141, as a shell shows
+    for any program a closed pipe stopped, never "Lỗi nội bộ". The pipe holds 4 KB, less than the answer."""
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), 4096)
+    cchc = subprocess.Popen([sys.executable, "-m", "engine.cli", "assess", "--format", "json"], cwd=ROOT,
+                            stdout=write_end, stderr=subprocess.PIPE)
+    os.close(write_end)
+    assert os.read(read_end, 10)
+    os.close(read_end)
+    _, err = cchc.communicate(timeout=300)
+    assert cchc.returncode == 141
+    assert err.decode("utf-8") == ""

@@ -1,7 +1,7 @@
 """`cchc` command line: one module per command group, registered here.
 
 Every command returns an exit status: 0 done, 1 problems found (checks), 2 input
-cchc cannot use, 3 a bug in cchc. Input problems print one line each (file, line
+cchc cannot use, 3 a bug in cchc, 141 the reader of the output went away (`cchc assess | head`). Input problems print one line each (file, line
 or row, column, code, message) and never a traceback.
 """
 
@@ -22,7 +22,7 @@ from engine.cli import (
     verify_cmd,
     workspace_cmd,
 )
-from engine.cli.common import EXIT_INPUT, EXIT_INTERNAL, print_problems
+from engine.cli.common import EXIT_INPUT, EXIT_INTERNAL, EXIT_PIPE_CLOSED, print_problems
 from engine.cli.parser import VietnameseArgumentParser
 from evidence.problems import InputError, Problem
 
@@ -52,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `| head` has read enough: not a bug, and nothing more can be said on stdout
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so that the flush at exit is quiet
+        return EXIT_PIPE_CLOSED
     except MemoryError:  # every reader names its file (E054); this is the backstop for any other step
         print_problems([Problem.of("E054", what="dữ liệu của lệnh này")])
         print("(1 lỗi; dừng, chưa có kết quả.)", file=sys.stderr)

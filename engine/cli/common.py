@@ -12,6 +12,7 @@ from evidence.dates import DateError, parse_date
 from evidence.problems import InputError, Problem, did_you_mean
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_PIPE_CLOSED = 141  # what a shell shows for a program a closed pipe stopped (128 + SIGPIPE)
 
 
 def print_problems(problems: Iterable[Problem]) -> None:
