@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import children  # noqa: E402
 from engine.assess import Assessor  # noqa: E402
 from engine.pipeline import prepare  # noqa: E402
 
@@ -72,10 +73,7 @@ def processes(runs: int) -> None:
     if exe is None:
         print("cchc is not installed in this environment: process timing skipped")
         return
-    # As installed: pip writes bytecode (.pyc) at install time, so the processes may write and reuse theirs
-    # (PYTHONDONTWRITEBYTECODE, set in some sandboxes, would compile cchc's own modules on every run); the
-    # first run of each command, which writes them, is not counted.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = children.ENV  # as installed, with bytecode; the first run of each command is not counted
     # Wall time is what a user waits; CPU time (user + system of the child) is the same work without the
     # waiting a busy machine adds, so before/after comparisons on a shared machine use it.
     # the floor: an interpreter that only imports the libraries reading and scoring a case needs, and exits

@@ -29,6 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import children  # noqa: E402
 from benchmarks.export_generator import generate, write_csv  # noqa: E402
 
 SEED = ROOT / "cases" / "ha-giang-sonnptnt-2023"
@@ -55,7 +56,8 @@ def department(folder: Path, i: int, dossiers: int | None = None) -> Path:
 
 def timed(args: list[str]) -> float:
     started = time.perf_counter()
-    done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                          env=children.ENV)
     took = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} exited {done.returncode}:\n{done.stderr[-2000:]}")

@@ -33,6 +33,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import children  # noqa: E402
 from benchmarks.export_generator import AS_OF, generate, truth_path, write_csv, write_truth  # noqa: E402
 
 SEED = ROOT / "cases" / "ha-giang-sonnptnt-2023"
@@ -99,14 +100,8 @@ def case_for(rows: int, work: Path) -> tuple[Path, Path]:
     return folder, export
 
 
-# As installed: pip writes bytecode at install time, so the children may write and reuse theirs
-# (PYTHONDONTWRITEBYTECODE, set in some sandboxes, would compile cchc's own modules on every run); one run of
-# each command before the counted ones writes them and warms the file cache for all three tools alike.
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
 def measure(command: list[str], repeat: int) -> tuple[float, int, str]:
-    run(command)
+    run(command)  # uncounted: writes bytecode (benchmarks/children.py) and warms the file cache for every tool
     runs = [run(command) for _ in range(repeat)]
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
 
@@ -116,7 +111,7 @@ def run(command: list[str]) -> tuple[float, int, str]:
     its own peak RSS is read."""
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT,
-                             env=CHILD_ENV)
+                             env=children.ENV)
     assert child.stdout is not None
     out = child.stdout.read().decode("utf-8", "replace")
     child.stdout.close()
