@@ -14,7 +14,7 @@ from evidence.problems import InputError, Problem
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "assess", help="chấm điểm một hồ sơ (case)",
+        "assess",
         description="Chấm điểm một hồ sơ: điểm từng tiêu chí, tình trạng, còn thiếu gì, ai phụ trách, "
                     "hạn nào, được bao nhiêu điểm nếu bổ sung.",
     )

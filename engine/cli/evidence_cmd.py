@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # imported where used: `cchc --help` must not load pydantic m
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("evidence", help="công cụ cho tài liệu kiểm chứng của đơn vị",
+    p = sub.add_parser("evidence",
                        description="Mẫu sổ đăng ký Excel, quét thư mục tài liệu, kiểm tra hồ sơ.")
     commands = p.add_subparsers(dest="evidence_command", required=True, metavar="LỆNH")
 

@@ -20,7 +20,7 @@ from evidence.problems import InputError, Problem
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "report", help="xuất kết quả chấm thành tài liệu: bảng tính, báo cáo HTML, dự thảo kế hoạch, biểu tự chấm",
+        "report",
         description="Xuất kết quả chấm của một hồ sơ thành tài liệu để gửi lãnh đạo và các đơn vị. Dạng tài liệu "
                     "theo đuôi tệp: .xlsx bảng tính kết quả, .html báo cáo (mở được không cần mạng), .docx hoặc "
                     ".md dự thảo kế hoạch khắc phục; --loai bieu-tu-cham cho biểu tự chấm điểm (.xlsx).",

@@ -13,7 +13,7 @@ from engine.locations import shown
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "verify", help="kiểm lại một kết quả đã lưu: chấm lại từ hồ sơ và so sánh",
+        "verify",
         description="Chấm lại một kết quả JSON đã lưu (cchc assess --save hoặc --format json) từ hồ sơ của nó, "
                     "cùng mốc, bộ so khớp và đơn vị, rồi nói \"giống hệt\" hoặc tệp hồ sơ, tệp luật nào đã đổi và "
                     "số liệu nào khác. Mã thoát: 0 giống hệt, 1 khác, 2 tệp hoặc hồ sơ không dùng được.",
