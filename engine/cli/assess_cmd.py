@@ -107,17 +107,19 @@ def run_one(args: argparse.Namespace) -> int:
     if args.engine == "dask" and args.scenario:
         raise InputError(Problem.of("C039", option="--scenario"))
 
-    from engine.pipeline import assessor, prepare
+    from engine.pipeline import assessor, checked_case
 
+    checked: tuple[Problem, ...] | None = None  # what the check against the scheme found, not redone by assess
     if args.engine == "dask":
         from engine.dask_datasets import prepare_on_dask
 
         scheme, evidence = prepare_on_dask(folder, as_of, address=args.scheduler)
     else:
-        scheme, evidence = prepare(folder)
+        case = checked_case(folder)
+        scheme, evidence, checked = case.scheme, case.read.evidence, case.against_scheme
     check_unit(args.unit, evidence.units, evidence.folder)
     engine = assessor(scheme, evidence, prefer=args.matcher)
-    result = replace(engine.assess(evidence, as_of=as_of), dataset_engine=args.engine)
+    result = replace(engine.assess(evidence, as_of=as_of, checked=checked), dataset_engine=args.engine)
     projected, planned = None, None
     if args.scenario:
         from engine import scenario
