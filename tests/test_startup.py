@@ -150,3 +150,37 @@ def test_libyaml_and_the_python_parser_read_every_shipped_file_alike() -> None:
         runs[parser] = (module, data)
     assert runs["python"][0] == "evidence.yaml_lines"  # the fallback really ran
     assert runs["libyaml"][1] == runs["python"][1]
+
+
+GC_PROBE = """
+import contextlib, gc, io, json, sys
+from engine.cli import main
+if sys.argv[1] == "gc-off":
+    gc.disable()
+if sys.argv[1] == "pandas-first":
+    import pandas  # noqa: F401
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(["assess", "--format", "json"])
+print(json.dumps({"code": code, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}))
+"""
+
+
+def _gc_after_assess(how: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", GC_PROBE, how], cwd=ROOT, capture_output=True, text=True,
+                          check=True, timeout=120)
+    return json.loads(done.stdout)
+
+
+def test_libraries_are_loaded_with_the_collector_paused_then_frozen_and_it_runs_again() -> None:
+    """engine/cli/startup.py: what the first load of pandas, pydantic and cchc creates is frozen (never scanned
+    again), and the collector is back on for the work."""
+    seen = _gc_after_assess("fresh")
+    assert seen["code"] == 0
+    assert seen["enabled"] is True
+    assert seen["frozen"] > 50_000  # the libraries' objects, not a handful
+
+
+def test_a_process_that_already_loaded_pandas_or_paused_the_collector_is_left_as_it_was() -> None:
+    """Only the first load in a process is changed: a library user or the test suite keeps its own collector."""
+    assert _gc_after_assess("pandas-first") == {"code": 0, "enabled": True, "frozen": 0}
+    assert _gc_after_assess("gc-off") == {"code": 0, "enabled": False, "frozen": 0}

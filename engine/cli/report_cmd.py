@@ -13,6 +13,7 @@ import importlib
 from pathlib import Path
 
 from engine.cli.common import EXIT_OK, as_of_arg, check_unit
+from engine.cli.startup import loading_libraries
 from engine.locations import DEFAULT_CASE
 from engine.reports import WRITERS
 from evidence.problems import InputError, Problem
@@ -54,10 +55,11 @@ def writer_kind(out: Path, kind: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine import scenario
-    from engine.history import history
-    from engine.pipeline import assessor, prepare
-    from engine.reports.inputs import ReportInputs
+    with loading_libraries():
+        from engine import scenario
+        from engine.history import history
+        from engine.pipeline import assessor, prepare
+        from engine.reports.inputs import ReportInputs
 
     out = Path(args.out)
     kind = writer_kind(out, args.loai)
