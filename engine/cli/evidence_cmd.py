@@ -203,8 +203,11 @@ def _relative(problem: Problem, folder: Path) -> Problem:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from engine.case_checks import check_against_scheme
-    from evidence.check import check_case
+    from engine.cli.startup import loading_libraries
+
+    with loading_libraries():
+        from engine.case_checks import check_against_scheme
+        from evidence.check import check_case
 
     folder = find_case(args.case).resolve()
     # the same reading and checks as `cchc assess`: an error here is exactly what assess refuses

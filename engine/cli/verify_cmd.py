@@ -27,7 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from engine.verify import verify
+    from engine.cli.startup import loading_libraries
+
+    with loading_libraries():
+        from engine.verify import verify
 
     verdict = verify(Path(args.saved), args.case)
     print_problems(verdict.warnings)
