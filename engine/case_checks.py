@@ -168,11 +168,14 @@ def _undecided_rows(scheme: Scheme, evidence: Evidence) -> list[Problem]:
 @dataclass
 class CheckedCase:
     """A case read and checked against its scheme: `problems` are everything `evidence check`
-    lists and, for errors, everything `assess` refuses; `scheme` is None when it did not load."""
+    lists and, for errors, everything `assess` refuses; `scheme` is None when it did not load.
+    `against_scheme`: what `case_problems(scheme, evidence)` returned, in its order, for scoring this very
+    evidence without checking it twice (engine.assess.Assessor.assess)."""
 
     read: CaseRead
     scheme: Scheme | None
     problems: list[Problem] = field(default_factory=list)
+    against_scheme: tuple[Problem, ...] = ()
 
     @property
     def errors(self) -> list[Problem]:
@@ -188,12 +191,14 @@ def check_against_scheme(folder: Path, *, load: Callable[..., Scheme] = load_sch
     evidence = read.evidence
     problems = list(read.problems)
     scheme: Scheme | None = None
+    against: list[Problem] = []
     if read.units_ok:  # without units, owners cannot be checked and every unit cell would echo
         try:
             scheme = load(find_scheme(evidence.case.scheme, evidence.folder), units=set(evidence.units))
         except InputError as exc:  # rows cannot be checked against a scheme that does not load
             problems += exc.problems
     if scheme is not None:
-        problems += case_problems(scheme, evidence)
+        against = case_problems(scheme, evidence)
+        problems += against
     problems = [p for p in problems if p.severity == "error"] + [p for p in problems if p.severity == "warning"]
-    return CheckedCase(read, scheme, problems)
+    return CheckedCase(read, scheme, problems, tuple(against))

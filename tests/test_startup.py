@@ -14,6 +14,8 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.cli import COMMANDS as CLI_COMMANDS
+from engine.cli import _parser
 from tests.conftest import ROOT
 
 HEAVY = ("pandas", "numpy", "pydantic", "openpyxl", "durable", "rich", "pyarrow", "dask")
@@ -34,7 +36,11 @@ print(json.dumps({"code": code, "err": err.getvalue(), "loaded": loaded}))
 
 
 def _loaded_by(argv: list[str]) -> dict:
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(HEAVY)],
+    return _loaded_by_modules(argv, HEAVY)
+
+
+def _loaded_by_modules(argv: list[str], modules: list[str] | tuple[str, ...]) -> dict:
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(modules)],
                           cwd=ROOT, capture_output=True, text=True, check=True, timeout=120)
     return json.loads(done.stdout)
 
@@ -89,6 +95,37 @@ def test_any_command_help_or_usage_error_loads_no_heavy_library(command: list[st
     assert seen["loaded"] == []
 
 
+
+COMMAND_MODULES = [f"engine.cli.{module}" for module, _ in CLI_COMMANDS.values()]
+
+
+@settings(max_examples=6, deadline=None)
+@given(command=st.sampled_from(COMMANDS))
+def test_a_command_imports_no_other_command_module(command: list[str]) -> None:
+    """`cchc assess` does not pay for importing serve, workspace, report...: only the module of the command
+    argparse picked is loaded."""
+    seen = _loaded_by_modules([*command, "--khong-co-tuy-chon"], COMMAND_MODULES)
+    assert seen["code"] == 2
+    assert seen["loaded"] == [f"engine.cli.{CLI_COMMANDS[command[0]][0]}"]
+
+
+def test_help_lists_every_command_once_in_order_after_all_are_loaded() -> None:
+    """The one-line help of a command is declared once (engine/cli/__init__.py): a module that also passed
+    `help=` would list its command twice, and loading a command must not move it in `cchc --help`."""
+    parser = _parser()
+    before = parser.format_help()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name in CLI_COMMANDS:
+        sub.choices[name]  # what argparse and anyone else reads: the command's full parser, loaded then
+    assert parser.format_help() == before
+    assert [a.dest for a in sub._choices_actions] == list(CLI_COMMANDS)
+    assert list(sub.choices) == list(CLI_COMMANDS)  # the order an "invalid choice" error lists them in
+    for name, (_, help_line) in CLI_COMMANDS.items():
+        assert " ".join(before.split()).count(help_line) == 1, name  # help wraps long lines
+        assert sub.choices[name].format_usage().startswith(f"Cách dùng: cchc {name} ")
+        assert len(sub.choices[name]._actions) > 1, name  # its own options, not the stand-in's --help only
+
+
 AGREE = """
 import json, sys
 if sys.argv[1] == "python":
@@ -114,3 +151,37 @@ def test_libyaml_and_the_python_parser_read_every_shipped_file_alike() -> None:
         runs[parser] = (module, data)
     assert runs["python"][0] == "evidence.yaml_lines"  # the fallback really ran
     assert runs["libyaml"][1] == runs["python"][1]
+
+
+GC_PROBE = """
+import contextlib, gc, io, json, sys
+from engine.cli import main
+if sys.argv[1] == "gc-off":
+    gc.disable()
+if sys.argv[1] == "pandas-first":
+    import pandas  # noqa: F401
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(["assess", "--format", "json"])
+print(json.dumps({"code": code, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}))
+"""
+
+
+def _gc_after_assess(how: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", GC_PROBE, how], cwd=ROOT, capture_output=True, text=True,
+                          check=True, timeout=120)
+    return json.loads(done.stdout)
+
+
+def test_libraries_are_loaded_with_the_collector_paused_then_frozen_and_it_runs_again() -> None:
+    """engine/cli/startup.py: what the first load of pandas, pydantic and cchc creates is frozen (never scanned
+    again), and the collector is back on for the work."""
+    seen = _gc_after_assess("fresh")
+    assert seen["code"] == 0
+    assert seen["enabled"] is True
+    assert seen["frozen"] > 50_000  # the libraries' objects, not a handful
+
+
+def test_a_process_that_already_loaded_pandas_or_paused_the_collector_is_left_as_it_was() -> None:
+    """Only the first load in a process is changed: a library user or the test suite keeps its own collector."""
+    assert _gc_after_assess("pandas-first") == {"code": 0, "enabled": True, "frozen": 0}
+    assert _gc_after_assess("gc-off") == {"code": 0, "enabled": False, "frozen": 0}

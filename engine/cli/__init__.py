@@ -1,8 +1,8 @@
-"""`cchc` command line: one module per command group, registered here.
+"""`cchc` command line: one module per command group, declared here and imported only when it runs.
 
-Every command returns an exit status: 0 done, 1 problems found (checks), 2 input
-cchc cannot use, 3 a bug in cchc, 141 the reader of the output went away (`cchc assess | head`). Input problems print one line each (file, line
-or row, column, code, message) and never a traceback.
+Every command returns an exit status: 0 done, 1 problems found (checks), 2 input cchc cannot use, 3 a bug in
+cchc, 141 the reader of the output went away (`cchc assess | head`). Input problems print one line each (file,
+line or row, column, code, message) and never a traceback.
 """
 
 from __future__ import annotations
@@ -11,23 +11,27 @@ import os
 import sys
 from collections.abc import Sequence
 
-from engine.cli import (
-    assess_cmd,
-    doctor_cmd,
-    evidence_cmd,
-    history_cmd,
-    report_cmd,
-    rules_cmd,
-    serve_cmd,
-    verify_cmd,
-    workspace_cmd,
-)
 from engine.cli.common import EXIT_INPUT, EXIT_INTERNAL, EXIT_PIPE_CLOSED, print_problems
-from engine.cli.parser import VietnameseArgumentParser
+from engine.cli.parser import LazySubParsers, VietnameseArgumentParser
 from evidence.problems import InputError, Problem
 
-COMMAND_GROUPS = [assess_cmd, report_cmd, history_cmd, verify_cmd, rules_cmd, evidence_cmd, doctor_cmd, workspace_cmd,
-                  serve_cmd]
+# Each command: its module under engine/cli (whose register() adds its options) and its line in `cchc --help`,
+# in the order `cchc --help` lists them.
+COMMANDS = {
+    "assess": ("assess_cmd", "chấm điểm một hồ sơ (case)"),
+    "report": ("report_cmd",
+               "xuất kết quả chấm thành tài liệu: bảng tính, báo cáo HTML, dự thảo kế hoạch, biểu tự chấm"),
+    "history": ("history_cmd",
+                "lịch sử chấm thử đã lưu: tổng điểm, tối đa còn đạt, mục mới thiếu và đã xong theo đơn vị"),
+    "verify": ("verify_cmd", "kiểm lại một kết quả đã lưu: chấm lại từ hồ sơ và so sánh"),
+    "rules": ("rules_cmd", "công cụ cho người soạn bộ tiêu chí"),
+    "evidence": ("evidence_cmd", "công cụ cho tài liệu kiểm chứng của đơn vị"),
+    "doctor": ("doctor_cmd",
+               "kiểm tra bộ máy luật: phiên bản Python, durable-rules có nạp được không, bộ so khớp nào chạy"),
+    "workspace": ("workspace_cmd", "kho dữ liệu dùng chung (cchc serve): tạo tài khoản, nhập, xuất, sao lưu"),
+    "serve": ("serve_cmd",
+              "mở trang web làm việc cho các đơn vị và Phòng TCCB (tải tài liệu lên, xem điểm, thẩm định thử)"),
+}
 
 
 def _parser() -> VietnameseArgumentParser:
@@ -36,9 +40,9 @@ def _parser() -> VietnameseArgumentParser:
         description="Tự chấm điểm Chỉ số cải cách hành chính (Chỉ số CCHC) từ tài liệu kiểm chứng, "
                     "giải thích từng điểm và liệt kê những gì còn thiếu.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
-    for group in COMMAND_GROUPS:
-        group.register(sub)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH", action=LazySubParsers)
+    for name, (module, help_line) in COMMANDS.items():
+        sub.declare(name, f"engine.cli.{module}", help_line)
     return parser
 
 

@@ -8,13 +8,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from engine.cli.common import EXIT_OK, as_of_arg, check_unit
+from engine.cli.startup import loading_libraries
 from engine.locations import DEFAULT_CASE, find_case, shown
 from evidence.problems import InputError, Problem
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "assess", help="chấm điểm một hồ sơ (case)",
+        "assess",
         description="Chấm điểm một hồ sơ: điểm từng tiêu chí, tình trạng, còn thiếu gì, ai phụ trách, "
                     "hạn nào, được bao nhiêu điểm nếu bổ sung.",
     )
@@ -67,8 +68,6 @@ def run_many(args: argparse.Namespace) -> int:
     """Several cases: each assessed (in parallel where there are cores), failures reported, the rest ranked."""
     from engine.cli.common import EXIT_INPUT, print_problems
     from engine.many_cases import assess_many, case_folders, ranking
-    from engine.reports import ranking as ranking_report
-    from engine.reports import terminal
 
     as_of = as_of_arg(args.as_of)
     folders, failed = case_folders(args.case)
@@ -76,6 +75,10 @@ def run_many(args: argparse.Namespace) -> int:
     for option, used in (("--unit", args.unit), ("--scenario", args.scenario), ("--save", args.save)):
         if used:
             raise InputError(Problem.of("C031", option=option, count=count))
+    with loading_libraries():
+        import engine.pipeline  # noqa: F401  # what every case needs (pandas...), loaded before the pool starts
+        from engine.reports import ranking as ranking_report
+        from engine.reports import terminal
     runs = [*failed, *assess_many(folders, as_of=as_of, prefer=args.matcher, jobs=args.jobs, engine=args.engine,
                                   cluster=args.scheduler)]
     for r in runs:
@@ -107,17 +110,21 @@ def run_one(args: argparse.Namespace) -> int:
     if args.engine == "dask" and args.scenario:
         raise InputError(Problem.of("C039", option="--scenario"))
 
-    from engine.pipeline import assessor, prepare
+    with loading_libraries():
+        from engine.pipeline import assessor, checked_case
 
+        if args.engine == "dask":
+            from engine.dask_datasets import prepare_on_dask
+
+    checked: tuple[Problem, ...] | None = None  # what the check against the scheme found, not redone by assess
     if args.engine == "dask":
-        from engine.dask_datasets import prepare_on_dask
-
         scheme, evidence = prepare_on_dask(folder, as_of, address=args.scheduler)
     else:
-        scheme, evidence = prepare(folder)
+        case = checked_case(folder)
+        scheme, evidence, checked = case.scheme, case.read.evidence, case.against_scheme
     check_unit(args.unit, evidence.units, evidence.folder)
     engine = assessor(scheme, evidence, prefer=args.matcher)
-    result = replace(engine.assess(evidence, as_of=as_of), dataset_engine=args.engine)
+    result = replace(engine.assess(evidence, as_of=as_of, checked=checked), dataset_engine=args.engine)
     projected, planned = None, None
     if args.scenario:
         from engine import scenario

@@ -13,7 +13,7 @@ from engine.cli.common import EXIT_OK, EXIT_PROBLEMS
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "doctor", help="kiểm tra bộ máy luật: phiên bản Python, durable-rules có nạp được không, bộ so khớp nào chạy",
+        "doctor",
         description="Cho biết phiên bản Python, durable-rules có nạp được không, bộ so khớp nào đang chạy và cần làm "
                     "gì. Trên Python 3.13 trở lên, durable-rules 2.0.28 không nạp được; --build-durable tải gói "
                     "nguồn từ kho gói bằng pip, kiểm SHA-256, vá, dựng và cài vào môi trường đang chạy (cần gcc "

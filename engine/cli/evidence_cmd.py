@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # imported where used: `cchc --help` must not load pydantic m
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("evidence", help="công cụ cho tài liệu kiểm chứng của đơn vị",
+    p = sub.add_parser("evidence",
                        description="Mẫu sổ đăng ký Excel, quét thư mục tài liệu, kiểm tra hồ sơ.")
     commands = p.add_subparsers(dest="evidence_command", required=True, metavar="LỆNH")
 
@@ -203,8 +203,11 @@ def _relative(problem: Problem, folder: Path) -> Problem:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from engine.case_checks import check_against_scheme
-    from evidence.check import check_case
+    from engine.cli.startup import loading_libraries
+
+    with loading_libraries():
+        from engine.case_checks import check_against_scheme
+        from evidence.check import check_case
 
     folder = find_case(args.case).resolve()
     # the same reading and checks as `cchc assess`: an error here is exactly what assess refuses

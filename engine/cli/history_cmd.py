@@ -10,7 +10,7 @@ from engine.locations import DEFAULT_CASE
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "history", help="lịch sử chấm thử đã lưu: tổng điểm, tối đa còn đạt, mục mới thiếu và đã xong theo đơn vị",
+        "history",
         description="Các lần chấm thử đã lưu bằng cchc assess --save (thư mục lich-su/ của hồ sơ): mỗi mốc một "
                     "dòng với tổng điểm, chỉ số, điểm tối đa còn đạt, xếp loại, và số mục mới thiếu, đã xong của "
                     "từng đơn vị so với lần lưu trước.",

@@ -13,6 +13,7 @@ import importlib
 from pathlib import Path
 
 from engine.cli.common import EXIT_OK, as_of_arg, check_unit
+from engine.cli.startup import loading_libraries
 from engine.locations import DEFAULT_CASE
 from engine.reports import WRITERS
 from evidence.problems import InputError, Problem
@@ -20,7 +21,7 @@ from evidence.problems import InputError, Problem
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "report", help="xuất kết quả chấm thành tài liệu: bảng tính, báo cáo HTML, dự thảo kế hoạch, biểu tự chấm",
+        "report",
         description="Xuất kết quả chấm của một hồ sơ thành tài liệu để gửi lãnh đạo và các đơn vị. Dạng tài liệu "
                     "theo đuôi tệp: .xlsx bảng tính kết quả, .html báo cáo (mở được không cần mạng), .docx hoặc "
                     ".md dự thảo kế hoạch khắc phục; --loai bieu-tu-cham cho biểu tự chấm điểm (.xlsx).",
@@ -54,10 +55,11 @@ def writer_kind(out: Path, kind: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine import scenario
-    from engine.history import history
-    from engine.pipeline import assessor, prepare
-    from engine.reports.inputs import ReportInputs
+    with loading_libraries():
+        from engine import scenario
+        from engine.history import history
+        from engine.pipeline import assessor, prepare
+        from engine.reports.inputs import ReportInputs
 
     out = Path(args.out)
     kind = writer_kind(out, args.loai)

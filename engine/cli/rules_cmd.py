@@ -24,7 +24,7 @@ PATH_HELP = ("thư mục bộ tiêu chí (có scheme.yaml), tên bộ trong rule
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("rules", help="công cụ cho người soạn bộ tiêu chí",
+    p = sub.add_parser("rules",
                        description="Kiểm tra, chạy ca kiểm thử, sinh tài liệu và so sánh các bộ tiêu chí.")
     rules = p.add_subparsers(dest="rules_command", required=True, metavar="LỆNH")
 

@@ -28,7 +28,7 @@ DEMO_USER = "tccb"
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "serve", help="mở trang web làm việc cho các đơn vị và Phòng TCCB (tải tài liệu lên, xem điểm, thẩm định thử)",
+        "serve",
         description="Mở trang web làm việc: mỗi đơn vị thấy danh sách việc của mình và nộp tài liệu; Phòng TCCB xem "
                     "điểm cả Sở, sổ đăng ký, bộ dữ liệu, thẩm định thử, tài khoản, nhật ký. Dữ liệu nằm trong thư mục "
                     "--data (SQLite) hoặc cơ sở dữ liệu PostgreSQL (--db). Chạy thử: cchc serve --demo.",

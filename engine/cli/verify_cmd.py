@@ -13,7 +13,7 @@ from engine.locations import shown
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "verify", help="kiểm lại một kết quả đã lưu: chấm lại từ hồ sơ và so sánh",
+        "verify",
         description="Chấm lại một kết quả JSON đã lưu (cchc assess --save hoặc --format json) từ hồ sơ của nó, "
                     "cùng mốc, bộ so khớp và đơn vị, rồi nói \"giống hệt\" hoặc tệp hồ sơ, tệp luật nào đã đổi và "
                     "số liệu nào khác. Mã thoát: 0 giống hệt, 1 khác, 2 tệp hoặc hồ sơ không dùng được.",
@@ -27,7 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from engine.verify import verify
+    from engine.cli.startup import loading_libraries
+
+    with loading_libraries():
+        from engine.verify import verify
 
     verdict = verify(Path(args.saved), args.case)
     print_problems(verdict.warnings)

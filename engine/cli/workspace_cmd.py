@@ -31,7 +31,7 @@ DEFAULT_DATA = "cchc-workspace"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("workspace", help="kho dữ liệu dùng chung (cchc serve): tạo tài khoản, nhập, xuất, sao lưu",
+    p = sub.add_parser("workspace",
                        description="Quản lý kho dữ liệu của trang làm việc chung (cchc serve) từ dòng lệnh. "
                                    "Xem docs/workspace.md.")
     commands = p.add_subparsers(dest="workspace_command", required=True, metavar="VIỆC")
