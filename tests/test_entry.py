@@ -56,12 +56,13 @@ def test_hooks_registered_later_still_run_and_the_status_stands(tmp_path: Path, 
     assert marker.read_text() == "ran"
 
 
-def test_a_reader_that_stops_early_is_no_internal_error() -> None:
-    """`cchc assess --format json | head -c 10`: the reader leaves; cchc stops quietly with 141, as a shell shows
-    for any program a closed pipe stopped, never "Lỗi nội bộ". The pipe holds 4 KB, less than the answer."""
+@pytest.mark.parametrize("args", [["assess", "--format", "json"], ["assess"]])
+def test_a_reader_that_stops_early_is_no_internal_error(args: list[str]) -> None:
+    """`cchc assess | head -c 10`: the reader leaves; cchc stops quietly with 141, as a shell shows for any program
+    a closed pipe stopped, never "Lỗi nội bộ" nor rich's 1. The pipe holds 4 KB, less than the answer."""
     read_end, write_end = os.pipe()
     fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), 4096)
-    cchc = subprocess.Popen([sys.executable, "-m", "engine.cli", "assess", "--format", "json"], cwd=ROOT,
+    cchc = subprocess.Popen([sys.executable, "-m", "engine.cli", *args], cwd=ROOT,
                             stdout=write_end, stderr=subprocess.PIPE)
     os.close(write_end)
     assert os.read(read_end, 10)

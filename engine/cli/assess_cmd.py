@@ -92,9 +92,9 @@ def run_many(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(ranking_report.render_json(runs, ranked))
     else:
-        from rich.console import Console
+        from engine.cli.console import CommandConsole
 
-        console = Console(highlight=False)
+        console = CommandConsole(highlight=False)
         if args.detail:
             for r in runs:
                 if r.result is not None:
@@ -144,11 +144,10 @@ def run_one(args: argparse.Namespace) -> int:
 
         print(json_result.render(result, scenario=projected, scenario_name=args.scenario))
     else:
-        from rich.console import Console
-
+        from engine.cli.console import CommandConsole
         from engine.reports import terminal, terminal_runs
 
-        console = Console(highlight=False)
+        console = CommandConsole(highlight=False)
         terminal.render(result, console, detail=args.detail)
         if projected is not None and planned is not None:
             terminal_runs.render_scenario(result, projected, args.scenario, console, planned.title)

@@ -21,8 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
+    from engine.cli.console import CommandConsole
     from engine.history import history
     from engine.locations import find_case
     from engine.reports.terminal_runs import render_history
@@ -30,5 +29,5 @@ def run(args: argparse.Namespace) -> int:
 
     folder = find_case(args.case)
     case, _ = read_case_file(folder)
-    render_history(history(folder, case.id), Console(highlight=False), case.title)
+    render_history(history(folder, case.id), CommandConsole(highlight=False), case.title)
     return EXIT_OK
