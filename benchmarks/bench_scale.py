@@ -72,6 +72,8 @@ print(*duckdb.execute(q, [sys.argv[1], sys.argv[2]]).fetchone())
 FLOOR = """
 import sys
 from pathlib import Path
+import gc
+gc.disable()  # the libraries load as cchc loads them (engine/cli/startup.py)
 import pandas, pydantic
 from evidence import columnar
 path = Path(sys.argv[1])

@@ -42,10 +42,14 @@ import importlib, json, sys, time
 from dataclasses import replace
 clock = time.process_time
 started = clock()
+import gc
+gc.disable()  # as `cchc assess` loads them (engine/cli/startup.py): collector paused, then everything frozen
 import pandas, pyarrow.csv, pydantic
 libraries = clock() - started
 from engine.pipeline import assessor, prepare
 from engine.reports import json_result, terminal
+gc.freeze()
+gc.enable()
 cchc_modules = clock() - started - libraries
 stages = json.loads(sys.argv[2])
 spent = {stage: 0.0 for stage in stages}
