@@ -68,6 +68,9 @@ def in_process(repeat: int) -> None:
 
 
 
+FLOOR = "import gc, os; gc.disable(); import pandas, pyarrow.csv, pydantic; os._exit(0)"
+
+
 def processes(runs: int) -> None:
     exe = shutil.which("cchc")
     if exe is None:
@@ -76,9 +79,9 @@ def processes(runs: int) -> None:
     env = children.ENV  # as installed, with bytecode; the first run of each command is not counted
     # Wall time is what a user waits; CPU time (user + system of the child) is the same work without the
     # waiting a busy machine adds, so before/after comparisons on a shared machine use it.
-    # the floor: an interpreter that only imports the libraries reading and scoring a case needs, and exits; with
-    # the garbage collector paused while they load, as cchc loads them (engine/cli/startup.py)
-    floor = [sys.executable, "-c", "import gc; gc.disable(); import pandas, pyarrow.csv, pydantic"]
+    # the floor: an interpreter that only imports the libraries reading and scoring a case needs, and exits; as
+    # cchc loads them (the collector paused: engine/cli/startup.py) and ends (no teardown: engine/cli/entry.py)
+    floor = [sys.executable, "-c", FLOOR]
     for command in (["assess"], ["assess", "--format", "json"], ["--help"], floor):
         command = [exe, *command] if command is not floor else floor
         subprocess.run(command, check=True, capture_output=True, env=env)
@@ -90,7 +93,7 @@ def processes(runs: int) -> None:
             walls.append(time.perf_counter() - t0)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        what = "`python -c 'import gc; gc.disable(); import pandas, pyarrow.csv, pydantic'`" if command is floor else \
+        what = "the floor (pandas, pyarrow.csv, pydantic loaded, then out)" if command is floor else \
             f"whole `cchc {' '.join(command[1:])}` process"
         print(f"{what}: wall median {_median_ms(walls)}; CPU median {_median_ms(cpus)}")
 
