@@ -171,16 +171,19 @@ def _blocks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
 
 
 def _chunks(archive: zipfile.ZipFile, member: str, cut: bytes = b"<") -> Iterator[bytes]:
-    """The part's bytes in pieces that never split markup: each piece ends before its last `cut` (a sheet's
-    "<c": a cell's start tag and its ``<v>`` stay in one piece, which the date check reads together), or before
-    its last "<" when its only `cut` is where it starts. That second cut can fall inside a cell only after a
-    megabyte without any "<" in it, which no plain ``<v>`` holds, so the piece after it is not plain either."""
+    """The part's bytes in pieces that never split markup: each piece ends before its last `cut` (for a sheet
+    "<c", so a cell's start tag and its ``<v>`` are searched together, as the date check needs), else before its
+    last "<" that does not open a ``<v>``. Either way no piece ends between a cell's start tag and its value,
+    whatever the size of a block (tests/test_xlsx_scan.py moves the boundary through every byte of a sheet); a
+    piece ending inside a ``<v>`` leaves it without its ``</v>``, which is not plain (unsure, never wrong)."""
     tail = b""
     for block in _blocks(archive, member):
         data = tail + block
         at = data.rfind(cut)
         if at <= 0:
             at = data.rfind(b"<")
+            if data.startswith(b"<v", at):  # "<v>", perhaps not yet whole
+                at = data.rfind(b"<", 0, at)
         if at <= 0:  # one piece of markup longer than a block: keep reading until it ends
             tail = data
             continue
