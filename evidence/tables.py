@@ -634,7 +634,11 @@ def _clean_columns(path: Path, rows: list[int], width: int, column_at: Callable[
     for position in range(width):
         given = column_at(position)
         texts = given if isinstance(given, pa.Array) else pa.array(given, pa.string())
-        long = np.flatnonzero(pc.greater(pc.utf8_length(texts), MAX_CELL_CHARS).to_numpy(zero_copy_only=False))
+        if isinstance(texts, pa.DictionaryArray) and \
+                pc.any(pc.greater(pc.utf8_length(texts.dictionary), MAX_CELL_CHARS)).as_py():
+            texts = texts.dictionary.take(texts.indices)  # an over-long cell: the cells one by one, as below
+        long = np.zeros(0, dtype=np.int64) if isinstance(texts, pa.DictionaryArray) else \
+            np.flatnonzero(pc.greater(pc.utf8_length(texts), MAX_CELL_CHARS).to_numpy(zero_copy_only=False))
         if long.size:
             column = headers[position] if position < len(headers) and headers[position] else column_letter(position)
             for index in long.tolist():
@@ -671,10 +675,14 @@ def _build_grid(path: Path, grid: np.ndarray, column_kinds: ColumnKinds, sheet: 
 
     from evidence.columnar import NOT_SPACE
 
-    texts = [pa.array(grid[:, position], pa.string()) for position in range(grid.shape[1])]  # each column once
+    # Each column as codes and its distinct texts (an export repeats its units, statuses and dates): Arrow and the
+    # blank test see each distinct text once, never a cell
+    distinct = [pd.factorize(grid[:, position], use_na_sentinel=False) for position in range(grid.shape[1])]
+    texts = [(codes, pa.array(uniques, pa.string())) for codes, uniques in distinct]
+    del distinct
     filled = np.zeros(len(grid), dtype=bool)  # `_build`'s blank row: no cell with more than spaces
-    for column in texts:
-        filled |= pc.match_substring_regex(column, NOT_SPACE).to_numpy(zero_copy_only=False)
+    for codes, uniques in texts:
+        filled |= pc.match_substring_regex(uniques, NOT_SPACE).to_numpy(zero_copy_only=False)[codes]
     numbers = np.flatnonzero(filled)
     if numbers.size - 1 < COLUMNWISE_ROWS:  # few rows with data after all: the row by row build, as for any sheet
         return _build(path, [(int(i) + 1, grid[i].tolist()) for i in numbers], _cell_kinds(column_kinds), "xlsx",
@@ -692,13 +700,17 @@ def _build_grid(path: Path, grid: np.ndarray, column_kinds: ColumnKinds, sheet: 
     seen, problems = repeated_headers(headers, path, header_row)
     keep = {position: header for position, header in enumerate(headers)
             if header and seen.get(_header_key(header)) == position}
-    every = len(data) == len(grid) - header_row  # no blank row below the header: slices, no take
-    taken = None if every else pa.array(data)
     rows = (data + 1).tolist()
-    cells, columns, unnamed, rows, _ = _clean_columns(
-        path, rows, max(len(headers), grid.shape[1]),
-        lambda position: texts[position].slice(header_row) if taken is None else texts[position].take(taken),
-        headers, keep, {}, [])
+
+    def column_at(position: int) -> pa.DictionaryArray:
+        """The data rows' cells of a column, with its distinct texts in the order they first come, as Arrow's
+        dictionary encoding of those cells would give them (and so `cleaned_categorical` the same categories)."""
+        codes, uniques = texts[position]
+        indices, first = pd.factorize(codes[data])
+        return pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int32)), uniques.take(pa.array(first)))
+
+    cells, columns, unnamed, rows, _ = _clean_columns(path, rows, max(len(headers), grid.shape[1]), column_at,
+                                                      headers, keep, {}, [])
     problems += cells
     kinds: dict[tuple[int, str], CellKind] = {}  # (frame index, header) → kind, a column at a time
     for position, (kind_rows, of_rows) in column_kinds.items():
