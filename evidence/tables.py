@@ -315,17 +315,31 @@ _EXACT_INT = 2.0 ** 53
 def _excel_cells(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`_excel_cell` over distinct calamine values of one type, as arrays of texts and kinds. A column of numbers
     (a row number, an amount: as many distinct values as rows) has its whole numbers written by numpy at once,
-    exactly as ``str(int(value))``; every other value goes through `_excel_cell`."""
+    exactly as ``str(int(value))``, and a column of date-times is written by Arrow; any other value goes through
+    `_excel_cell` (tests/test_xlsx_scan.py compares both)."""
     texts = np.empty(len(values), dtype=object)
     kinds = np.empty(len(values), dtype=object)
     rest = np.ones(len(values), dtype=bool)
-    if len(values) and pd.api.types.infer_dtype(values, skipna=False) == "floating":
+    of_type = pd.api.types.infer_dtype(values, skipna=False) if len(values) else "empty"
+    if of_type == "floating":
         numbers = values.astype(np.float64)
         with np.errstate(invalid="ignore"):
             whole = np.isfinite(numbers) & (np.abs(numbers) < _EXACT_INT) & (np.floor(numbers) == numbers)
         texts[whole] = numbers[whole].astype(np.int64).astype(str).astype(object)
         kinds[whole] = "number"
         rest = ~whole
+    elif of_type == "datetime" and all(type(v) is datetime and v.tzinfo is None for v in values):
+        # a column of dates and times (received, due, returned): Arrow writes them, as `_excel_cell` would
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        stamps = values.astype("datetime64[us]")
+        at_midnight = stamps == stamps.astype("datetime64[D]")
+        arrow = pa.array(stamps)
+        texts[:] = np.where(at_midnight, pc.strftime(arrow, format="%d/%m/%Y").to_numpy(zero_copy_only=False),
+                            pc.strftime(arrow, format="%d/%m/%Y %H:%M").to_numpy(zero_copy_only=False))
+        kinds[:] = "date"
+        rest[:] = False
     for i in np.flatnonzero(rest).tolist():
         texts[i], kinds[i] = _excel_cell(values[i])
     return texts, kinds
@@ -677,7 +691,8 @@ def _build_grid(path: Path, grid: np.ndarray, column_kinds: ColumnKinds, sheet: 
 
     # Each column as codes and its distinct texts (an export repeats its units, statuses and dates): Arrow and the
     # blank test see each distinct text once, never a cell
-    distinct = [pd.factorize(grid[:, position], use_na_sentinel=False) for position in range(grid.shape[1])]
+    # (every cell is text here, never a missing value: pandas' default skips a pass looking for them)
+    distinct = [pd.factorize(grid[:, position]) for position in range(grid.shape[1])]
     texts = [(codes, pa.array(uniques, pa.string())) for codes, uniques in distinct]
     del distinct
     filled = np.zeros(len(grid), dtype=bool)  # `_build`'s blank row: no cell with more than spaces

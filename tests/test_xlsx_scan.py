@@ -8,7 +8,7 @@ import re
 import threading
 import zipfile
 import zlib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -207,3 +207,12 @@ def test_a_column_of_numbers_is_written_as_one_cell_at_a_time_would_be(numbers: 
     values = np.array(numbers, dtype=object)
     texts, kinds = tables._excel_cells(values)
     assert list(zip(texts.tolist(), kinds.tolist(), strict=True)) == [tables._excel_cell(v) for v in numbers]
+
+
+@given(st.lists(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59))
+                | st.dates(min_value=date(1900, 1, 1)).map(lambda d: datetime(d.year, d.month, d.day)),
+                min_size=1, max_size=30))
+def test_a_column_of_date_times_is_written_as_one_cell_at_a_time_would_be(stamps: list[datetime]) -> None:
+    values = np.array(stamps, dtype=object)
+    texts, kinds = tables._excel_cells(values)
+    assert list(zip(texts.tolist(), kinds.tolist(), strict=True)) == [tables._excel_cell(v) for v in stamps]
