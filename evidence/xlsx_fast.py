@@ -13,10 +13,12 @@ found none of that: every cell's start tag exactly as Excel, LibreOffice and ope
 boolean type, so no error, ISO-date or formula-string cell), every row with its plain number, no formula
 element, no ``_xHHHH_`` escape, no comment, CDATA or DTD, no namespace prefix on a cell or string element,
 no phonetic run, every ``<v>`` a plain number of at most 15 integer digits (an entity XML does not define
-makes calamine fail, and then openpyxl reads the file). The pass is C-speed byte searching with ``re``
-(patterns that start with a literal), it parses nothing: a
-sheet it is unsure of is simply handed to openpyxl, cchc's exact reader, whose results and messages are
-today's. Unsure never means wrong, only slower (tests/test_xlsx_fast.py compares both readers).
+makes calamine fail, and then openpyxl reads the file). The pass is C-speed byte searching with ``re``, it
+parses nothing: one pattern whose alternatives all follow a "<" (so it is tried only where a tag starts, and a
+cell's checks are made in the one look-ahead that reads its start tag), over pieces of the XML that never end
+between a cell's start tag and its value, decompressed on a second thread. A sheet it is unsure of is simply
+handed to openpyxl, cchc's exact reader, whose results and messages are today's. Unsure never means wrong, only
+slower (tests/test_xlsx_fast.py compares both readers, tests/test_xlsx_scan.py the scan with the one before it).
 """
 
 from __future__ import annotations
