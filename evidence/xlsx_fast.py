@@ -28,6 +28,7 @@ import re
 import threading
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,38 +54,49 @@ def _above(limit: int) -> str:
     return "(?:" + "|".join(longer + same) + ')"'
 
 
-def _sheet_markup(row_limit: int, date_styles: frozenset[int]) -> re.Pattern[bytes]:
-    """One pattern for everything in a sheet's XML that sends it to openpyxl. Every alternative follows one "<", so
-    `re` tries them only where a tag starts, and the checks on a cell (its reference within the limits, its date)
-    are made inside the one look-ahead that reads its start tag (about half the time of one alternative each):
+def _guard(row_limit: int) -> re.Pattern[bytes]:
+    """What calamine must never be given, for the process's sake: a "<c" start tag not exactly as Excel,
+    LibreOffice and openpyxl write a value cell (``<c r="B12" s="3" t="s">``: a plain reference within the
+    columns and `row_limit`, a string, number or boolean type), whose place calamine would allocate; a comment,
+    CDATA section or DTD. Both follow one "<", so `re` tries them only where a tag starts, and the reference's
+    limits are read inside the one look-ahead that reads the start tag."""
+    cell = r'r="(?:[A-F]?[A-Z]|G[A-R])' + _row(row_limit) + r'"(?: s="[0-9]{1,5}")?' + _TYPE + "/?>"
+    return re.compile(("<(?:c(?! " + cell + r")[\s/>]|!)").encode())
 
-    - a "<c" start tag not exactly as Excel, LibreOffice and openpyxl write a value cell (``<c r="B12" s="3"
-      t="s">``: a plain reference, a row within `row_limit`, a string, number or boolean type);
-    - a cell in a date style (`date_styles`) whose serial the readers turn into different things: past year 9999
-      (openpyxl: #VALUE!), negative, or in 1900's first days, which Excel counts with a 29 February that never was;
-    - a row without its plain number, or past the limit (openpyxl gives E015, calamine would allocate it);
+
+def _values(row_limit: int, date_styles: frozenset[int]) -> re.Pattern[bytes]:
+    """What calamine would read differently from openpyxl, in a sheet `_guard` passed:
+
     - a formula element (calamine would give its cached value), whatever its kind (shared, array, data table);
     - a ``<v>`` that is not a plain number (NaN, 20-digit integers, blanks);
-    - a comment, CDATA section or DTD."""
-    row = "(?!" + _above(row_limit) + ")[1-9][0-9]{0,6}"
-    ref = r'r="(?:[A-F]?[A-Z]|G[A-R])' + row + '"'
+    - a row without its plain number, or past the limit (openpyxl gives E015);
+    - a cell in a date style (`date_styles`) whose serial the readers turn into different things: past year 9999
+      (openpyxl: #VALUE!), negative, or in 1900's first days, which Excel counts with a 29 February that never
+      was."""
+    markup = r'<(?:row(?! r="' + _row(row_limit) + r'"[\s/>])[\s/>]|f[\s/>]|v>(?!' + _NUMBER + "</v>)"
     if date_styles:
         styles = "|".join(str(s) for s in sorted(date_styles))
         odd_serial = r"(?:\+?[0-9]{7}|\+?[0-9]{1,2}[.<]|-|[^<]*[eE])"
-        cell = (ref + r'(?:(?: s="(?!(?:' + styles + r')")[0-9]{1,5}")?' + _TYPE + "/?>"  # not a date style
-                r'| s="(?:' + styles + r')"(?: t="(?:s|b|inlineStr)"/?>'  # a date style, not a number: no serial
-                r'|(?: t="n")?(?:/>|>(?!<v>' + odd_serial + "))))")
-    else:
-        cell = ref + r'(?: s="[0-9]{1,5}")?' + _TYPE + "/?>"
-    return re.compile(("<(?:c(?! " + cell + r")[\s/>]"
-                       r'|row(?! r="' + row + r'"[\s/>])[\s/>]'
-                       r"|f[\s/>]"
-                       r"|v>(?!" + _NUMBER + "</v>)"
-                       "|!)").encode())
+        markup += r'|c r="' + _REF + r'" s="(?:' + styles + r')"(?: t="n")?><v>' + odd_serial
+    return re.compile((markup + ")").encode())
+
+
+def _row(limit: int) -> str:
+    """A row number in a reference: no leading zero, not past `limit`."""
+    return "(?!" + _above(limit) + ")[1-9][0-9]{0,6}"
 
 
 def _sheet_patterns(row_limit: int, date_styles: frozenset[int]) -> list[re.Pattern[bytes]]:
-    return [_sheet_markup(row_limit, date_styles), _PREFIXED, _ESCAPE]
+    """Everything in a sheet's XML that sends it to openpyxl: the guard's part, then the values' part."""
+    return [*_guard_patterns(row_limit), *_value_patterns(row_limit, date_styles)]
+
+
+def _guard_patterns(row_limit: int) -> list[re.Pattern[bytes]]:
+    return [_guard(row_limit), _PREFIXED]  # calamine reads a prefixed cell element as a cell too
+
+
+def _value_patterns(row_limit: int, date_styles: frozenset[int]) -> list[re.Pattern[bytes]]:
+    return [_values(row_limit, date_styles), _ESCAPE]
 
 
 @dataclass(frozen=True)
@@ -195,12 +207,8 @@ def _chunks(archive: zipfile.ZipFile, member: str, cut: bytes = b"<") -> Iterato
         yield tail
 
 
-def plain_sheet(archive: zipfile.ZipFile, sheet: Sheet, strings: str | None, row_limit: int,
-                date_styles: frozenset[int] = frozenset()) -> bool:
-    """True when calamine reads this sheet exactly as openpyxl does (see the module's docstring)."""
-    parts = [(sheet.member, b"<c", _sheet_patterns(row_limit, date_styles))]
-    if strings is not None and strings in archive.namelist():
-        parts.append((strings, b"<", [_STRINGS_MARKUP, _PREFIXED, _ESCAPE]))
+def _none_in(archive: zipfile.ZipFile, parts: list[tuple[str, bytes, list[re.Pattern[bytes]]]]) -> bool:
+    """Whether none of the patterns occurs in its part: (part, where its pieces are cut, patterns)."""
     for member, cut, patterns in parts:
         with closing(_chunks(archive, member, cut)) as chunks:  # a match stops the decompressing thread too
             if any(pattern.search(data) for data in chunks for pattern in patterns):
@@ -208,21 +216,52 @@ def plain_sheet(archive: zipfile.ZipFile, sheet: Sheet, strings: str | None, row
     return True
 
 
+def _value_parts(archive: zipfile.ZipFile, sheet: Sheet, strings: str | None, row_limit: int,
+                 date_styles: frozenset[int]) -> list[tuple[str, bytes, list[re.Pattern[bytes]]]]:
+    parts = [(sheet.member, b"<c", _value_patterns(row_limit, date_styles))]
+    if strings is not None and strings in archive.namelist():
+        parts.append((strings, b"<", [_STRINGS_MARKUP, _PREFIXED, _ESCAPE]))
+    return parts
+
+
+def plain_sheet(archive: zipfile.ZipFile, sheet: Sheet, strings: str | None, row_limit: int,
+                date_styles: frozenset[int] = frozenset()) -> bool:
+    """True when calamine reads this sheet exactly as openpyxl does (see the module's docstring)."""
+    return _none_in(archive, [(sheet.member, b"<c", _guard_patterns(row_limit))]) and \
+        _none_in(archive, _value_parts(archive, sheet, strings, row_limit, date_styles))
+
+
 def read_plain(path: Path, wanted: str | None, preferred: tuple[str, ...], row_limit: int
                ) -> tuple[str, list[list[Any]], list[tuple[int, int, int, int]]] | None:
     """(sheet name, rows of values from row 1, merged ranges as (first col, first row, last col, last row))
-    read by calamine, or None when the sheet is not plain and openpyxl must read it."""
+    read by calamine, or None when the sheet is not plain and openpyxl must read it.
+
+    calamine starts once the guard has passed over the sheet: nothing in it can then harm the process. The
+    rest of the scan (formulas, values, dates, escapes, the shared strings) runs on a second thread while
+    calamine parses, which lets go of the GIL; if it finds anything, calamine's rows are dropped unread."""
     sheets, strings, dates = worksheets(path)
     with zipfile.ZipFile(path) as archive:
         sheet = choose(sheets, wanted, preferred)
         if sheet is None or sum(s.name == sheet.name for s in sheets) > 1:
             return None
-        if not plain_sheet(archive, sheet, strings, row_limit, dates):
+        if not _none_in(archive, [(sheet.member, b"<c", _guard_patterns(row_limit))]):
             return None
     import python_calamine
 
-    with python_calamine.CalamineWorkbook.from_path(str(path)) as workbook:
-        data = workbook.get_sheet_by_name(sheet.name)
-        rows = data.to_python(skip_empty_area=False)
-        merges = [(c0 + 1, r0 + 1, c1 + 1, r1 + 1) for (r0, c0), (r1, c1) in data.merged_cell_ranges or []]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-xlsx-values") as pool:
+        def values_plain() -> bool:
+            with zipfile.ZipFile(path) as archive:  # its own handle: the reads of two threads never interleave
+                return _none_in(archive, _value_parts(archive, sheet, strings, row_limit, dates))
+
+        plain = pool.submit(values_plain)
+        try:
+            with python_calamine.CalamineWorkbook.from_path(str(path)) as workbook:
+                data = workbook.get_sheet_by_name(sheet.name)
+                if not plain.result():  # a formula or a value calamine reads otherwise: openpyxl reads the sheet
+                    return None
+                rows = data.to_python(skip_empty_area=False)
+                merges = [(c0 + 1, r0 + 1, c1 + 1, r1 + 1) for (r0, c0), (r1, c1) in data.merged_cell_ranges or []]
+        except BaseException:
+            plain.cancel()
+            raise
     return sheet.name, rows, merges
