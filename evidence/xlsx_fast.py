@@ -7,16 +7,19 @@ it differs from openpyxl on exactly the cells cchc must not misread: it returns 
 decoded; and it allocates the sheet's whole bounding rectangle up front, so a tiny file with one cell at
 ``XFD1048576`` aborts the process (a Rust allocation failure, not a Python exception).
 
-So a sheet goes to calamine only after one streaming pass over its XML bytes (and the shared strings) has
+So calamine's rows are used only when a streaming pass over the sheet's XML bytes (and the shared strings) has
 found none of that: every cell's start tag exactly as Excel, LibreOffice and openpyxl write a value cell
 (``<c r="B12" s="3" t="s">``: a plain reference within the row and column limits, a string, number or
 boolean type, so no error, ISO-date or formula-string cell), every row with its plain number, no formula
 element, no ``_xHHHH_`` escape, no comment, CDATA or DTD, no namespace prefix on a cell or string element,
 no phonetic run, every ``<v>`` a plain number of at most 15 integer digits (an entity XML does not define
 makes calamine fail, and then openpyxl reads the file). The pass is C-speed byte searching with ``re``, it
-parses nothing: one pattern whose alternatives all follow a "<" (so it is tried only where a tag starts, and a
-cell's checks are made in the one look-ahead that reads its start tag), over pieces of the XML that never end
-between a cell's start tag and its value, decompressed on a second thread. A sheet it is unsure of is simply
+parses nothing: patterns whose alternatives all follow a "<" (so they are tried only where a tag starts, and a
+cell's reference is checked in the one look-ahead that reads its start tag), over pieces of the XML that never end
+between a cell's start tag and its value, decompressed on a second thread. It comes in two parts: the guard
+(cell tags and their limits, DTD, prefixes: what could harm the process) runs before calamine is called; the
+rest (formulas, values, dates, escapes) runs on a second thread while calamine parses, and if it finds anything
+calamine's rows are dropped (`read_plain`). A sheet the scan is unsure of is simply
 handed to openpyxl, cchc's exact reader, whose results and messages are today's. Unsure never means wrong, only
 slower (tests/test_xlsx_fast.py compares both readers, tests/test_xlsx_scan.py the scan with the one before it).
 """
