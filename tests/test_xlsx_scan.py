@@ -216,3 +216,32 @@ def test_a_column_of_date_times_is_written_as_one_cell_at_a_time_would_be(stamps
     values = np.array(stamps, dtype=object)
     texts, kinds = tables._excel_cells(values)
     assert list(zip(texts.tolist(), kinds.tolist(), strict=True)) == [tables._excel_cell(v) for v in stamps]
+
+
+# ---- the two parts of the scan in read_plain ---------------------------------------------------------------------
+
+
+def test_calamine_is_never_called_on_a_sheet_the_guard_refuses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cell past the limits is what makes calamine allocate without end: the guard runs before calamine starts."""
+    import python_calamine
+
+    path = _dated_book(tmp_path / "so.xlsx")
+    cell = _cell(path, "C6")
+    path = _patched(path, cell, cell.replace(b'r="C6"', b'r="XFD6"'))
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("calamine was called")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", refused)
+    assert xlsx_fast.read_plain(path, None, tables.SHEET_NAMES, 1030) is None
+
+
+def test_a_formula_found_beside_calamine_drops_its_rows(tmp_path: Path) -> None:
+    """The value part finds the formula while calamine parses: calamine's rows are not used, openpyxl reads the
+    sheet, and neither thread outlives the reading."""
+    path = _dated_book(tmp_path / "so.xlsx")
+    cell = _cell(path, "B5")
+    path = _patched(path, cell, cell.replace(b"<v>", b'<f t="shared" ref="B5:B6" si="0">A5</f><v>'))
+    assert xlsx_fast.read_plain(path, None, tables.SHEET_NAMES, 1030) is None
+    assert [t for t in threading.enumerate() if t.name.startswith("cchc-xlsx")] == []
+    assert read_table(path).kind(3, "Ngày") == "formula"
