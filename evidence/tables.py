@@ -285,9 +285,9 @@ def _calamine_grid(rows: list[list[Any]]) -> tuple[np.ndarray, ColumnKinds]:
         values = column[others]
         if pd.api.types.infer_dtype(values, skipna=False) in _ONE_TYPE:  # e.g. dates, text aside: each value once
             codes, uniques = pd.factorize(values, use_na_sentinel=False)  # NaN is a value here
-            shown = [_excel_cell(v) for v in uniques]
-            column[others] = np.array([t for t, _ in shown], dtype=object)[codes]
-            of_cells = np.array([k for _, k in shown] or [None], dtype=object)[codes]
+            texts, of_uniques = _excel_cells(uniques)
+            column[others] = texts[codes]
+            of_cells = (of_uniques if len(of_uniques) else np.array([None], dtype=object))[codes]
             has = np.not_equal(of_cells, None)
             if has.any():
                 kinds[position] = (others[has] + 1, of_cells[has])
@@ -306,6 +306,43 @@ def _calamine_grid(rows: list[list[Any]]) -> tuple[np.ndarray, ColumnKinds]:
             kinds[position] = (np.array([i for i, _ in found], dtype=np.int64), np.array([k for _, k in found],
                                                                                           dtype=object))
     return grid, kinds
+
+
+# Numbers below this are whole floats that int64 holds exactly, so numpy writes them as str(int(value)) does.
+_EXACT_INT = 2.0 ** 53
+
+
+def _excel_cells(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`_excel_cell` over distinct calamine values of one type, as arrays of texts and kinds. A column of numbers
+    (a row number, an amount: as many distinct values as rows) has its whole numbers written by numpy at once,
+    exactly as ``str(int(value))``, and a column of date-times is written by Arrow; any other value goes through
+    `_excel_cell` (tests/test_xlsx_scan.py compares both)."""
+    texts = np.empty(len(values), dtype=object)
+    kinds = np.empty(len(values), dtype=object)
+    rest = np.ones(len(values), dtype=bool)
+    of_type = pd.api.types.infer_dtype(values, skipna=False) if len(values) else "empty"
+    if of_type == "floating":
+        numbers = values.astype(np.float64)
+        with np.errstate(invalid="ignore"):
+            whole = np.isfinite(numbers) & (np.abs(numbers) < _EXACT_INT) & (np.floor(numbers) == numbers)
+        texts[whole] = numbers[whole].astype(np.int64).astype(str).astype(object)
+        kinds[whole] = "number"
+        rest = ~whole
+    elif of_type == "datetime" and all(type(v) is datetime and v.tzinfo is None for v in values):
+        # a column of dates and times (received, due, returned): Arrow writes them, as `_excel_cell` would
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        stamps = values.astype("datetime64[us]")
+        at_midnight = stamps == stamps.astype("datetime64[D]")
+        arrow = pa.array(stamps)
+        texts[:] = np.where(at_midnight, pc.strftime(arrow, format="%d/%m/%Y").to_numpy(zero_copy_only=False),
+                            pc.strftime(arrow, format="%d/%m/%Y %H:%M").to_numpy(zero_copy_only=False))
+        kinds[:] = "date"
+        rest[:] = False
+    for i in np.flatnonzero(rest).tolist():
+        texts[i], kinds[i] = _excel_cell(values[i])
+    return texts, kinds
 
 
 def _excel_row(values: list[Any], data_types: list[str | None] | None = None, *,
@@ -611,7 +648,11 @@ def _clean_columns(path: Path, rows: list[int], width: int, column_at: Callable[
     for position in range(width):
         given = column_at(position)
         texts = given if isinstance(given, pa.Array) else pa.array(given, pa.string())
-        long = np.flatnonzero(pc.greater(pc.utf8_length(texts), MAX_CELL_CHARS).to_numpy(zero_copy_only=False))
+        if isinstance(texts, pa.DictionaryArray) and \
+                pc.any(pc.greater(pc.utf8_length(texts.dictionary), MAX_CELL_CHARS)).as_py():
+            texts = texts.dictionary.take(texts.indices)  # an over-long cell: the cells one by one, as below
+        long = np.zeros(0, dtype=np.int64) if isinstance(texts, pa.DictionaryArray) else \
+            np.flatnonzero(pc.greater(pc.utf8_length(texts), MAX_CELL_CHARS).to_numpy(zero_copy_only=False))
         if long.size:
             column = headers[position] if position < len(headers) and headers[position] else column_letter(position)
             for index in long.tolist():
@@ -648,10 +689,15 @@ def _build_grid(path: Path, grid: np.ndarray, column_kinds: ColumnKinds, sheet: 
 
     from evidence.columnar import NOT_SPACE
 
-    texts = [pa.array(grid[:, position], pa.string()) for position in range(grid.shape[1])]  # each column once
+    # Each column as codes and its distinct texts (an export repeats its units, statuses and dates): Arrow and the
+    # blank test see each distinct text once, never a cell
+    # (every cell is text here, never a missing value: pandas' default skips a pass looking for them)
+    distinct = [pd.factorize(grid[:, position]) for position in range(grid.shape[1])]
+    texts = [(codes, pa.array(uniques, pa.string())) for codes, uniques in distinct]
+    del distinct
     filled = np.zeros(len(grid), dtype=bool)  # `_build`'s blank row: no cell with more than spaces
-    for column in texts:
-        filled |= pc.match_substring_regex(column, NOT_SPACE).to_numpy(zero_copy_only=False)
+    for codes, uniques in texts:
+        filled |= pc.match_substring_regex(uniques, NOT_SPACE).to_numpy(zero_copy_only=False)[codes]
     numbers = np.flatnonzero(filled)
     if numbers.size - 1 < COLUMNWISE_ROWS:  # few rows with data after all: the row by row build, as for any sheet
         return _build(path, [(int(i) + 1, grid[i].tolist()) for i in numbers], _cell_kinds(column_kinds), "xlsx",
@@ -669,13 +715,17 @@ def _build_grid(path: Path, grid: np.ndarray, column_kinds: ColumnKinds, sheet: 
     seen, problems = repeated_headers(headers, path, header_row)
     keep = {position: header for position, header in enumerate(headers)
             if header and seen.get(_header_key(header)) == position}
-    every = len(data) == len(grid) - header_row  # no blank row below the header: slices, no take
-    taken = None if every else pa.array(data)
     rows = (data + 1).tolist()
-    cells, columns, unnamed, rows, _ = _clean_columns(
-        path, rows, max(len(headers), grid.shape[1]),
-        lambda position: texts[position].slice(header_row) if taken is None else texts[position].take(taken),
-        headers, keep, {}, [])
+
+    def column_at(position: int) -> pa.DictionaryArray:
+        """The data rows' cells of a column, with its distinct texts in the order they first come, as Arrow's
+        dictionary encoding of those cells would give them (and so `cleaned_categorical` the same categories)."""
+        codes, uniques = texts[position]
+        indices, first = pd.factorize(codes[data])
+        return pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int32)), uniques.take(pa.array(first)))
+
+    cells, columns, unnamed, rows, _ = _clean_columns(path, rows, max(len(headers), grid.shape[1]), column_at,
+                                                      headers, keep, {}, [])
     problems += cells
     kinds: dict[tuple[int, str], CellKind] = {}  # (frame index, header) → kind, a column at a time
     for position, (kind_rows, of_rows) in column_kinds.items():
