@@ -60,11 +60,8 @@ class Assessor:
         # and how to get the patched build (W070).
         self.notes = _fallback_notes() if prefer == "durable" and self.matcher.name != "durable-rules" else []
 
-    def assess(self, evidence: Evidence, *, as_of: date | None = None,
-               checked: tuple[Problem, ...] | None = None) -> Assessment:
-        """`checked`: what `case_problems(self.scheme, evidence)` already returned for this very evidence
-        (engine.pipeline.checked_case), so that a run does not check the case twice; None: checked here."""
-        result = _assess(self.scheme, self.matcher, evidence, as_of or evidence.case.as_of, checked)
+    def assess(self, evidence: Evidence, *, as_of: date | None = None) -> Assessment:
+        result = _assess(self.scheme, self.matcher, evidence, as_of or evidence.case.as_of)
         if self.rule_files:
             result = replace(result, rules_hash=rules_hash(self.rule_files), rules_files=dict(self.rule_files))
         return replace(result, warnings=(*self.notes, *result.warnings)) if self.notes else result
@@ -258,10 +255,8 @@ def _classify(scheme: Scheme, index: Decimal) -> str:
     return "?"
 
 
-def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date,
-            checked: tuple[Problem, ...] | None = None) -> Assessment:
-    # the checks `cchc evidence check` reports, no more, no less
-    problems = list(checked) if checked is not None else case_problems(scheme, evidence)
+def _assess(scheme: Scheme, matcher: Matcher, evidence: Evidence, as_of: date) -> Assessment:
+    problems = case_problems(scheme, evidence)  # the checks `cchc evidence check` reports, no more, no less
     if any(p.severity == "error" for p in problems):
         raise InputError([p for p in problems if p.severity == "error"])
     # what reading the case found (duplicates, fonts…), then what only the scheme tells (W056)

@@ -168,14 +168,11 @@ def _undecided_rows(scheme: Scheme, evidence: Evidence) -> list[Problem]:
 @dataclass
 class CheckedCase:
     """A case read and checked against its scheme: `problems` are everything `evidence check`
-    lists and, for errors, everything `assess` refuses; `scheme` is None when it did not load.
-    `against_scheme`: what `case_problems(scheme, evidence)` returned, in its order, for scoring this very
-    evidence without checking it twice (engine.assess.Assessor.assess)."""
+    lists and, for errors, everything `assess` refuses; `scheme` is None when it did not load."""
 
     read: CaseRead
     scheme: Scheme | None
     problems: list[Problem] = field(default_factory=list)
-    against_scheme: tuple[Problem, ...] = ()
 
     @property
     def errors(self) -> list[Problem]:
@@ -191,14 +188,12 @@ def check_against_scheme(folder: Path, *, load: Callable[..., Scheme] = load_sch
     evidence = read.evidence
     problems = list(read.problems)
     scheme: Scheme | None = None
-    against: list[Problem] = []
     if read.units_ok:  # without units, owners cannot be checked and every unit cell would echo
         try:
             scheme = load(find_scheme(evidence.case.scheme, evidence.folder), units=set(evidence.units))
         except InputError as exc:  # rows cannot be checked against a scheme that does not load
             problems += exc.problems
     if scheme is not None:
-        against = case_problems(scheme, evidence)
-        problems += against
+        problems += case_problems(scheme, evidence)
     problems = [p for p in problems if p.severity == "error"] + [p for p in problems if p.severity == "warning"]
-    return CheckedCase(read, scheme, problems, tuple(against))
+    return CheckedCase(read, scheme, problems)

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from engine.assess import Assessor
-from engine.case_checks import CheckedCase, check_against_scheme
+from engine.case_checks import check_against_scheme
 from engine.locations import find_case
 from engine.manifest import rule_files, scheme_folder
 from engine.results import Assessment
@@ -21,20 +21,12 @@ def prepare(case: str | Path | None, *, load: Callable[..., Scheme] | None = Non
     """The scheme and evidence of a case, or InputError with every error `cchc evidence check` reports.
     `load`: how the scheme is loaded, when not engine.scheme_loader.load_scheme (see engine/many_cases.py);
     `readers`: datasets read another way than file by file with pandas (engine/dask_datasets.py)."""
-    checked = checked_case(case, load=load, readers=readers)
-    return checked.scheme, checked.read.evidence
-
-
-def checked_case(case: str | Path | None, *, load: Callable[..., Scheme] | None = None,
-                 readers: Mapping[str, DatasetReader] | None = None) -> CheckedCase:
-    """What `prepare` gives, with what the check against the scheme found (`against_scheme`): passed to
-    `Assessor.assess(checked=...)`, the case is not checked a second time."""
     folder = find_case(None if case is None else str(case))
     checked = check_against_scheme(folder, readers=readers) if load is None else \
         check_against_scheme(folder, load=load, readers=readers)
     if checked.errors or checked.scheme is None:
         raise InputError(checked.problems)
-    return checked
+    return checked.scheme, checked.read.evidence
 
 
 def assessor(scheme: Scheme, evidence: Evidence, *, prefer: str = "durable") -> Assessor:

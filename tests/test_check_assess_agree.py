@@ -147,36 +147,3 @@ def test_check_reports_an_error_exactly_when_assess_refuses(capsys, chosen: list
     assert check in (0, 1, 2) and assess in (0, 2)
     assert (check != 0) == (assess == 2), (check_errors, assess_errors)
     assert check_errors == assess_errors
-
-
-# ---- assess reuses the check it was prepared with --------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", ["ha-giang-sonnptnt-2023", "ha-giang-sonnptnt-2024-q3"])
-def test_scoring_with_the_check_already_made_equals_checking_again(name: str) -> None:
-    """`cchc assess` passes what the check against the scheme found to the assessor instead of checking the
-    case twice: the result (warnings included, in order) is the one a fresh check gives."""
-    from engine.case_checks import case_problems
-    from engine.pipeline import assessor, checked_case
-    from engine.reports import json_result
-
-    case = checked_case(SEED.parent / name)
-    evidence = case.read.evidence
-    assert case.against_scheme == tuple(case_problems(case.scheme, evidence))
-    engine = assessor(case.scheme, evidence)
-    reused = engine.assess(evidence, checked=case.against_scheme)
-    assert reused == engine.assess(evidence)
-    assert json_result.render(reused) == json_result.render(engine.assess(evidence))
-
-
-def test_a_check_passed_in_is_what_assess_refuses_on(case: Path) -> None:
-    """The problems passed in are the ones used: an error among them stops scoring, as a fresh check would."""
-    from engine.pipeline import assessor, checked_case
-    from evidence.problems import InputError, Problem
-
-    checked = checked_case(case)
-    evidence = checked.read.evidence
-    refused = Problem.of("E011", file=case / "exports" / "x.csv", row=2)
-    with pytest.raises(InputError) as caught:
-        assessor(checked.scheme, evidence).assess(evidence, checked=(refused,))
-    assert caught.value.problems == [refused]

@@ -111,20 +111,18 @@ def run_one(args: argparse.Namespace) -> int:
         raise InputError(Problem.of("C039", option="--scenario"))
 
     with loading_libraries():
-        from engine.pipeline import assessor, checked_case
+        from engine.pipeline import assessor, prepare
 
         if args.engine == "dask":
             from engine.dask_datasets import prepare_on_dask
 
-    checked: tuple[Problem, ...] | None = None  # what the check against the scheme found, not redone by assess
     if args.engine == "dask":
         scheme, evidence = prepare_on_dask(folder, as_of, address=args.scheduler)
     else:
-        case = checked_case(folder)
-        scheme, evidence, checked = case.scheme, case.read.evidence, case.against_scheme
+        scheme, evidence = prepare(folder)
     check_unit(args.unit, evidence.units, evidence.folder)
     engine = assessor(scheme, evidence, prefer=args.matcher)
-    result = replace(engine.assess(evidence, as_of=as_of, checked=checked), dataset_engine=args.engine)
+    result = replace(engine.assess(evidence, as_of=as_of), dataset_engine=args.engine)
     projected, planned = None, None
     if args.scenario:
         from engine import scenario
