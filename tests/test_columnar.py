@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import shutil
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -120,6 +121,22 @@ def test_a_quoted_line_break_across_a_cut_is_parsed_again_between_records(tmp_pa
     assert table is not None
     assert [str(v) for v in table.frame["Trạng thái"]] == [clean(r[1]) for r in rows]
     assert table.rows == tuple(range(2, 3002))
+    assert _outcome(path, expect=["Mã"]) == _row_reader(path, expect=["Mã"])
+
+
+@pytest.mark.parametrize("encoding", ["cp1258", "latin-1"])
+def test_a_file_not_in_utf8_is_parsed_once_then_left_to_the_row_reader(tmp_path: Path, encoding: str,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bytes that are not UTF-8 are what they are wherever the cuts fall: no second, exact parse of the file
+    before the row reader says which encoding it is."""
+    path = tmp_path / "bang.csv"
+    text = "Mã,Trạng thái\n" + "HS-1,Đúng hạn\n" * 3000 if encoding == "cp1258" else "Mã,Tên\n" + "HS-1,é\n" * 3000
+    path.write_bytes(unicodedata.normalize("NFD" if encoding == "cp1258" else "NFC", text).encode(encoding))
+    tries: list[bool] = []
+    parse = columnar._parse
+    monkeypatch.setattr(columnar, "_parse", lambda *a, **k: tries.append(k["newlines_in_values"]) or parse(*a, **k))
+    assert columnar.read_csv_columnar(path, ("Mã",), 10_000, None) is None
+    assert tries == [False]
     assert _outcome(path, expect=["Mã"]) == _row_reader(path, expect=["Mã"])
 
 
