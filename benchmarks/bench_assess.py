@@ -68,7 +68,7 @@ def in_process(repeat: int) -> None:
 
 
 
-FLOOR = "import gc, os; gc.disable(); import pandas, pyarrow.csv, pydantic; os._exit(0)"
+FLOOR = "import gc; gc.disable(); import pandas, pyarrow.csv, pydantic; gc.freeze(); gc.enable()"
 
 
 def processes(runs: int) -> None:
@@ -79,8 +79,8 @@ def processes(runs: int) -> None:
     env = children.ENV  # as installed, with bytecode; the first run of each command is not counted
     # Wall time is what a user waits; CPU time (user + system of the child) is the same work without the
     # waiting a busy machine adds, so before/after comparisons on a shared machine use it.
-    # the floor: an interpreter that only imports the libraries reading and scoring a case needs, and exits; as
-    # cchc loads them (the collector paused: engine/cli/startup.py) and ends (no teardown: engine/cli/entry.py)
+    # the floor: an interpreter that only imports the libraries reading and scoring a case needs, and exits; loaded
+    # as cchc loads them (the collector paused, then everything frozen: engine/cli/startup.py)
     floor = [sys.executable, "-c", FLOOR]
     for command in (["assess"], ["assess", "--format", "json"], ["--help"], floor):
         command = [exe, *command] if command is not floor else floor

@@ -7,7 +7,9 @@ Each stage is the CPU time (all threads) spent inside the functions named beside
 the library imports are timed on their own first, and "the rest" is what the whole run spent outside the
 stages listed (loading the rules, registers and documents, matching, scoring, building the result). The output
 stage renders the text and the JSON report without printing them. Medians of `--repeat` runs in fresh
-processes. Not a test: nothing here asserts a time.
+processes. Then, from the same runs: how long the interpreter takes to tear itself down after the last line
+(cchc pays it too), and the case's biggest CSV parsed by Arrow both ways cchc can cut it
+(evidence/columnar.py). Not a test: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +73,8 @@ def timed(stage, function):
                 running[-1][1] = now
     return wrapper
 
+from evidence import columnar
+parse_csv = columnar._parse  # itself, not the stage's wrapper: for the comparison after the run
 for stage, functions in stages.items():
     for module, name in functions:
         owner = importlib.import_module(module)
@@ -84,8 +89,20 @@ from rich.console import Console
 terminal.render(result, Console(file=StringIO(), width=100, highlight=False))
 json_result.render(result)
 output = clock() - begun
+cuts = {}
+if sys.argv[3]:  # the case's biggest CSV, parsed again both ways (wall time: Arrow parses on every core)
+    from pathlib import Path
+    big = Path(sys.argv[3])
+    with big.open("rb") as handle:
+        bom = handle.read(3) == columnar._UTF8_BOM
+    for exact in (False, True):
+        begun = time.perf_counter()
+        parse_csv(big, bom, newlines_in_values=exact)
+        cuts[exact] = time.perf_counter() - begun
 print(json.dumps({"libraries": libraries, "cchc_modules": cchc_modules, "scored": scored, "output": output,
-                  "stages": spent}))
+                  "stages": spent, "fast_cut": cuts.get(False), "exact_cut": cuts.get(True),
+                  "ended": time.time()}), flush=True)
+# and now the interpreter's own teardown, which every `cchc` run pays too: the parent times it
 """
 
 
@@ -96,10 +113,10 @@ def main() -> None:
     args = parser.parse_args()
     if not Path(args.case).is_dir():
         raise SystemExit(f"{args.case}: no such case (python benchmarks/bench_scale.py builds it)")
-    command = [sys.executable, "-c", CHILD, args.case, json.dumps(STAGES)]
+    csvs = sorted(Path(args.case).rglob("*.csv"), key=lambda f: f.stat().st_size)
+    command = [sys.executable, "-c", CHILD, args.case, json.dumps(STAGES), str(csvs[-1]) if csvs else ""]
     subprocess.run(command, check=True, capture_output=True, cwd=ROOT, env=children.ENV)  # bytecode, file cache
-    runs = [json.loads(subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT,
-                                      env=children.ENV).stdout) for _ in range(args.repeat)]
+    runs = [run(command) for _ in range(args.repeat)]
 
     def median(pick: str | None = None, stage: str | None = None) -> float:
         return statistics.median(r["stages"][stage] if stage else r[pick] for r in runs)
@@ -114,6 +131,24 @@ def main() -> None:
     for name, seconds in rows:
         print(f"| {name} | {seconds:.2f} s | {seconds / total:.0%} |".replace(".", ","))
     print(f"| **cộng** | **{total:.2f} s** | |".replace(".", ","))
+    print(f"Trình thông dịch dọn dẹp khi thoát: {median('teardown'):.2f} s".replace(".", ",") + " (thời gian chờ)")
+    if csvs:
+        cut = f"cắt ở chỗ xuống dòng {median('fast_cut'):.2f} s, chỉ cắt giữa hai bản ghi {median('exact_cut'):.2f} s"
+        print(f"Arrow tách {csvs[-1].name} ({csvs[-1].stat().st_size / 1e6:.0f} MB), thời gian chờ: "
+              + cut.replace(".", ","))
+
+
+def run(command: list[str]) -> dict:
+    """One child's figures, with the time from its last line to its exit: the interpreter tearing itself down."""
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                             env=children.ENV)
+    out, err = child.communicate()
+    exited = time.time()
+    if child.returncode != 0:
+        raise SystemExit(err[-2000:])
+    figures = json.loads(out)
+    figures["teardown"] = exited - figures["ended"]
+    return figures
 
 
 if __name__ == "__main__":

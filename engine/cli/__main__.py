@@ -1,3 +1,5 @@
-from engine.cli.entry import run
+import sys
 
-run()
+from engine.cli import main
+
+sys.exit(main())

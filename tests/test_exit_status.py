@@ -1,5 +1,5 @@
-"""The `cchc` program ends without tearing the interpreter down (engine/cli/entry.py): the exit status, the whole
-output and everything else registered to run at exit must survive that."""
+"""What the `cchc` program says to the shell: each command's exit status, the whole output through a pipe, and a
+reader that leaves early (`cchc assess | head`) as 141, never an internal error."""
 
 from __future__ import annotations
 
@@ -8,25 +8,10 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
-
-# the program as `python -m engine.cli` starts it, with `main` replaced to register its own exit hook (as Dask,
-# logging or tempfile do) after cchc's, and print more than a pipe's buffer
-LATE_HOOK = """
-import atexit, sys
-from pathlib import Path
-import engine.cli.entry as entry
-def main():
-    atexit.register(lambda: Path(sys.argv[1]).write_text("ran"))
-    print("x" * 200_000)
-    return int(sys.argv[2])
-entry.main = main
-entry.run()
-"""
 
 
 def _cchc(*args: str) -> subprocess.CompletedProcess[str]:
@@ -44,16 +29,6 @@ def test_the_whole_output_reaches_a_pipe() -> None:
     done = _cchc("assess", "--format", "json")
     assert done.returncode == 0
     assert json.loads(done.stdout)["case"]
-
-
-@pytest.mark.parametrize("status", [0, 1, 3])
-def test_hooks_registered_later_still_run_and_the_status_stands(tmp_path: Path, status: int) -> None:
-    marker = tmp_path / "hook"
-    done = subprocess.run([sys.executable, "-c", LATE_HOOK, str(marker), str(status)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == status
-    assert len(done.stdout) == 200_001
-    assert marker.read_text() == "ran"
 
 
 @pytest.mark.parametrize("args", [["assess", "--format", "json"], ["assess"]])
