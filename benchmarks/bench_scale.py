@@ -81,7 +81,7 @@ gc.enable()
 path = Path(sys.argv[1])
 with path.open("rb") as handle:
     bom = handle.read(3) == columnar._UTF8_BOM
-table = columnar._parse(path, bom, newlines_in_values=False)
+table = columnar._parse(path, bom, columnar.BLOCK)
 print(table.num_rows)
 """
 

@@ -51,13 +51,10 @@ NOT_SPACE = f"[^{SPACE_CLASS}]"
 NOT_EMPTY = rf"[^{SPACE_CLASS}\x00-\x1f\x7f\x{{200b}}\x{{feff}}\x{{2060}}]"
 _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_BOM = b"\xef\xbb\xbf"
-# Blocks cut at line breaks: Arrow's default size, small enough for every core to get a share of a 180 MB export
-# and for the parser's buffers to stay in cache (16 MB blocks parse a third slower); a record longer than a block
-# makes Arrow refuse. Cut between records only, blocks stay as large as before this fast cut existed.
-FAST_BLOCK = 1 << 20
-EXACT_BLOCK = 16 << 20
-_NOT_UTF8 = "invalid UTF8 data"  # Arrow's words for a cell whose bytes are not UTF-8 (a cut at a line break never
-# splits a character, so only the file's own bytes can say it)
+# Arrow cuts the file into blocks between records (it follows the quotes: a quoted line break never ends a block) and
+# parses them on every core; a block holds the longest record a file is likely to have. Blocks of 1 MB parse 182 MB
+# no faster than these (benchmarks/bench_stages.py prints both) and would refuse a record longer than 1 MB.
+BLOCK = 16 << 20
 
 
 def read_csv_columnar(path: Path, expect: tuple[str, ...], max_rows: int,
@@ -72,14 +69,9 @@ def read_csv_columnar(path: Path, expect: tuple[str, ...], max_rows: int,
         return None
     bom = start[:3] == _UTF8_BOM
     try:
-        arrow = _parse(path, bom, newlines_in_values=False)
-    except (pa.ArrowException, ValueError) as refused:
-        if _NOT_UTF8 in str(refused):  # the bytes decide that, wherever the cuts fell: the row reader says which
-            return None  # encoding (Windows-1258, legacy fonts) without a second parse of a big file first
-        try:  # a quoted cell holding a line break crosses a cut: parse the slow, exact way
-            arrow = _parse(path, bom, newlines_in_values=True)
-        except (pa.ArrowException, ValueError):  # ragged rows, empty file…
-            return None
+        arrow = _parse(path, bom, BLOCK)
+    except (pa.ArrowException, ValueError):  # not UTF-8, ragged rows, empty file…
+        return None
     cells = [arrow.column(i) for i in range(arrow.num_columns)]
     del arrow
     if len(cells) > MAX_COLUMNS or not all(pa.types.is_string(c.type) for c in cells) \
@@ -137,14 +129,9 @@ def read_csv_columnar(path: Path, expect: tuple[str, ...], max_rows: int,
                  tuple(notes), tuple(keep.values()) if columns is not None else None, filled)
 
 
-def _parse(path: Path, bom: bool, *, newlines_in_values: bool) -> pa.Table:
-    """Every cell of the CSV as text; Arrow's exception when it refuses the file.
-
-    Without `newlines_in_values` Arrow cuts the file into blocks at line breaks and parses them on every core
-    (0.25 s instead of 0.37 s for 182 MB: benchmarks/bench_stages.py); a quoted cell with a line break still
-    parses within a block, and one that a cut falls inside (or a record longer than a block) makes Arrow refuse
-    ("parser got out of sync with chunker", tests/test_columnar.py), never misread: the caller then parses again
-    with `newlines_in_values`, which cuts only between records."""
+def _parse(path: Path, bom: bool, block: int) -> pa.Table:
+    """Every cell of the CSV as text, parsed in blocks of `block` bytes cut between records; Arrow's exception
+    when it refuses the file."""
     # streamed block by block: the whole file is never in memory beside its table (a mapped file counts as
     # resident memory too)
     with pa.OSFile(str(path)) as stream:
@@ -152,9 +139,8 @@ def _parse(path: Path, bom: bool, *, newlines_in_values: bool) -> pa.Table:
             stream.seek(3)
         return pacsv.read_csv(
             stream,
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True,
-                                           block_size=EXACT_BLOCK if newlines_in_values else FAST_BLOCK),
-            parse_options=pacsv.ParseOptions(newlines_in_values=newlines_in_values, ignore_empty_lines=False),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=block),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             # every cell text, never null: names are f0, f1… (entries for columns the file lacks are unused)
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{i}": pa.string() for i in range(MAX_COLUMNS + 1)},
